@@ -1,0 +1,1 @@
+export { datalakePlugin as default } from './plugin';

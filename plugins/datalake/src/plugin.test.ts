@@ -1,0 +1,7 @@
+import { datalakePlugin } from './plugin';
+
+describe('datalake', () => {
+  it('should export plugin', () => {
+    expect(datalakePlugin).toBeDefined();
+  });
+});
