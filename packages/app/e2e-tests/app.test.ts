@@ -1,33 +1,29 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { test, expect } from '@playwright/test';
 
-test('App should render the welcome page', async ({ page }) => {
+test('a guest signs in and sees the catalog', async ({ page }) => {
   await page.goto('/');
 
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+  await expect(page.getByText('Data Lake Portal').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Enter' }).click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
   await expect(
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Data lake' })).toBeVisible();
+  // The catalog lists the demo organisation's entities once the backend answered.
+  await page.getByText('Kind', { exact: true }).first().waitFor();
+  await page.goto('/?filters%5Bkind%5D=group');
   await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
+    page.getByRole('link', { name: 'data-engineering' }).first(),
   ).toBeVisible();
+  await page.screenshot({ path: 'test-results/catalog.png', fullPage: true });
+
+  await nav.getByRole('link', { name: 'Data lake' }).click();
+  await expect(page.getByRole('heading', { name: 'Data lake' })).toBeVisible();
+  // Either the synced tables by layer, or the explanation of how they arrive.
+  await expect(
+    page.getByText(/No lake tables in the catalog yet|^bronze \(\d+\)$/).first(),
+  ).toBeVisible();
+  await page.screenshot({ path: 'test-results/datalake.png', fullPage: true });
 });

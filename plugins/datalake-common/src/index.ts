@@ -1,19 +1,11 @@
-/***/
 /**
- * Common functionalities for the datalake plugin.
+ * Types, constants and permissions shared by the data lake frontend and backend packages.
  *
  * @packageDocumentation
  */
 
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
+export * from './catalogModel';
 
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './pipeline';
+export * from './sources';
+export * from './permissions';

@@ -2,25 +2,34 @@ import {
   createFrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-
+import StorageIcon from '@material-ui/icons/Storage';
 import { rootRouteRef } from './routes';
 
-export const page = PageBlueprint.make({
+/** The "Data lake" page: the lake's tables by layer. @public */
+export const datalakePage = PageBlueprint.make({
   params: {
     path: '/datalake',
+    title: 'Data lake',
+    icon: <StorageIcon />,
     routeRef: rootRouteRef,
+    noHeader: true,
     loader: () =>
-      import('./components/TodoPage').then(m => (
-        <m.TodoPage />
+      import('./components/LayerBrowserPage').then(m => (
+        <m.LayerBrowserPage />
       )),
   },
 });
 
+/**
+ * The data lake frontend plugin for apps on the new frontend system.
+ *
+ * @public
+ */
 export const datalakePlugin = createFrontendPlugin({
   pluginId: 'datalake',
   info: { packageJson: () => import('../package.json') },
-  extensions: [page],
+  extensions: [datalakePage],
   routes: {
     root: rootRouteRef,
-  }
+  },
 });

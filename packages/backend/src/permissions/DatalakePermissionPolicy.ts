@@ -1,0 +1,71 @@
+import { Config } from '@backstage/config';
+import {
+  catalogEntityDeletePermission,
+  catalogLocationDeletePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  AuthorizeResult,
+  isPermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+
+/**
+ * The portal's permission policy.
+ *
+ * Admins (users, or members of groups, listed under `permission.datalake.admins`) may do anything.
+ * Everyone else may read and create, but only unregister catalog entities they own, and may not
+ * delete catalog locations: tables synced from Glue and pipelines created by templates must not
+ * vanish because someone clicked "unregister" on a page they merely visit.
+ */
+export class DatalakePermissionPolicy implements PermissionPolicy {
+  private readonly admins: ReadonlySet<string>;
+
+  static fromConfig(config: Config): DatalakePermissionPolicy {
+    const admins =
+      config.getOptionalStringArray('permission.datalake.admins') ?? [];
+    return new DatalakePermissionPolicy(admins);
+  }
+
+  constructor(admins: string[]) {
+    this.admins = new Set(admins.map(ref => ref.toLocaleLowerCase('en-US')));
+  }
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    if (user && this.isAdmin(user)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+
+    if (isPermission(request.permission, catalogEntityDeletePermission)) {
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogConditions.isEntityOwner({
+          claims: user?.info.ownershipEntityRefs ?? [],
+        }),
+      );
+    }
+
+    if (isPermission(request.permission, catalogLocationDeletePermission)) {
+      return { result: AuthorizeResult.DENY };
+    }
+
+    return { result: AuthorizeResult.ALLOW };
+  }
+
+  private isAdmin(user: PolicyQueryUser): boolean {
+    return user.info.ownershipEntityRefs.some(ref =>
+      this.admins.has(ref.toLocaleLowerCase('en-US')),
+    );
+  }
+}

@@ -1,0 +1,1 @@
+export { LayerBrowserPage } from './LayerBrowserPage';
