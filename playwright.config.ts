@@ -17,7 +17,10 @@ const chromiumArgs = [
 
 export default defineConfig({
   testDir: '.',
-  testMatch: ['packages/*/e2e-tests/**/*.test.ts', 'plugins/*/e2e-tests/**/*.test.ts'],
+  testMatch: [
+    'packages/*/e2e-tests/**/*.test.ts',
+    'plugins/*/e2e-tests/**/*.test.ts',
+  ],
   timeout: 90_000,
   expect: { timeout: 30_000 },
   forbidOnly: !!process.env.CI,

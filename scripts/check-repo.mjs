@@ -34,17 +34,31 @@ function lockedVersions(lockfile) {
   return versions;
 }
 
-const rootPackage = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+const rootPackage = JSON.parse(
+  readFileSync(resolve(root, 'package.json'), 'utf8'),
+);
 const pins = rootPackage.resolutions ?? {};
-const release = JSON.parse(readFileSync(resolve(root, 'backstage.json'), 'utf8')).version;
+const release = JSON.parse(
+  readFileSync(resolve(root, 'backstage.json'), 'utf8'),
+).version;
 const locked = lockedVersions(readFileSync(resolve(root, 'yarn.lock'), 'utf8'));
 for (const [name, versions] of locked) {
   if (versions.size > 1) {
-    problems.push(`${name} has ${versions.size} versions in yarn.lock: ${[...versions].join(', ')}`);
+    problems.push(
+      `${name} has ${versions.size} versions in yarn.lock: ${[...versions].join(
+        ', ',
+      )}`,
+    );
   } else if (pins[name] && !versions.has(pins[name])) {
-    problems.push(`${name} resolves to ${[...versions][0]}, not ${pins[name]} of Backstage ${release}`);
+    problems.push(
+      `${name} resolves to ${[...versions][0]}, not ${
+        pins[name]
+      } of Backstage ${release}`,
+    );
   } else if (!pins[name]) {
-    problems.push(`${name} is not pinned in the root resolutions to its Backstage ${release} version`);
+    problems.push(
+      `${name} is not pinned in the root resolutions to its Backstage ${release} version`,
+    );
   }
 }
 
@@ -61,13 +75,18 @@ const host = registry.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
 if (host && host !== 'undefined') {
   let hits = '';
   try {
-    hits = execFileSync('git', ['grep', '-l', '-F', host], { cwd: root, encoding: 'utf8' });
+    hits = execFileSync('git', ['grep', '-l', '-F', host], {
+      cwd: root,
+      encoding: 'utf8',
+    });
   } catch (e) {
     // git grep exits 1 when nothing matches.
     if (e.status !== 1) throw e;
   }
   for (const file of hits.split('\n').filter(Boolean)) {
-    problems.push(`${file} contains the registry host; compute it at run time instead`);
+    problems.push(
+      `${file} contains the registry host; compute it at run time instead`,
+    );
   }
 }
 

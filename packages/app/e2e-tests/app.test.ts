@@ -23,7 +23,9 @@ test('a guest signs in and sees the catalog', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Data lake' })).toBeVisible();
   // Either the synced tables by layer, or the explanation of how they arrive.
   await expect(
-    page.getByText(/No lake tables in the catalog yet|^bronze \(\d+\)$/).first(),
+    page
+      .getByText(/No lake tables in the catalog yet|^bronze \(\d+\)$/)
+      .first(),
   ).toBeVisible();
   await page.screenshot({ path: 'test-results/datalake.png', fullPage: true });
 });

@@ -47,7 +47,9 @@ backend.add(
   import('@datalake-portal/backstage-plugin-catalog-backend-module-datalake'),
 );
 backend.add(
-  import('@datalake-portal/backstage-plugin-scaffolder-backend-module-datalake'),
+  import(
+    '@datalake-portal/backstage-plugin-scaffolder-backend-module-datalake'
+  ),
 );
 
 backend.start();

@@ -11,7 +11,9 @@ describe('catalogModel', () => {
         true,
       );
       // Backstage annotation keys: a DNS prefix, a slash and a name of at most 63 characters.
-      expect(annotation.split('/')[1]).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      expect(annotation.split('/')[1]).toMatch(
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+      );
     }
   });
 

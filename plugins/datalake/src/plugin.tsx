@@ -14,9 +14,7 @@ export const datalakePage = PageBlueprint.make({
     routeRef: rootRouteRef,
     noHeader: true,
     loader: () =>
-      import('./components/LayerBrowserPage').then(m => (
-        <m.LayerBrowserPage />
-      )),
+      import('./components/LayerBrowserPage').then(m => <m.LayerBrowserPage />),
   },
 });
 

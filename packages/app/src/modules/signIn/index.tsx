@@ -9,13 +9,7 @@ import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 const signInPage = SignInPageBlueprint.make({
   params: {
     loader: async () => props =>
-      (
-        <SignInPage
-          {...props}
-          title="Data Lake Portal"
-          providers={['guest']}
-        />
-      ),
+      <SignInPage {...props} title="Data Lake Portal" providers={['guest']} />,
   },
 });
 
