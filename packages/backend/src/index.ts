@@ -36,6 +36,12 @@ backend.add(import('./permissions'));
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+// Table columns and their comments become searchable.
+backend.add(
+  import(
+    '@datalake-portal/backstage-plugin-catalog-backend-module-datalake'
+  ).then(m => ({ default: m.searchModuleDatalakeTableColumns })),
+);
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

@@ -2,11 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { datalakeSourcePermissions } from '@datalake-portal/backstage-plugin-datalake-common';
 import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
+import { SourceInspectionService } from './services/SourceInspectionService';
 
 /**
- * datalakePlugin backend plugin
+ * The data lake backend plugin: source inspection and CDC preflight under `/api/datalake/v1`.
  *
  * @public
  */
@@ -15,15 +16,27 @@ export const datalakePlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
+      async init({
+        config,
+        logger,
+        httpAuth,
+        httpRouter,
+        permissions,
+        permissionsRegistry,
+      }) {
+        permissionsRegistry.addPermissions(datalakeSourcePermissions);
         httpRouter.use(
           await createRouter({
             httpAuth,
-            todoList,
+            permissions,
+            sources: SourceInspectionService.fromConfig(config, { logger }),
           }),
         );
       },

@@ -1,50 +1,101 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
-import { z } from 'zod/v3';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  BasicPermission,
+  AuthorizeResult,
+} from '@backstage/plugin-permission-common';
+import {
+  datalakeSourceInspectPermission,
+  datalakeSourceReadPermission,
+  MAX_INSPECTED_TABLES,
+  SOURCE_TABLE_NAME_PATTERN,
+} from '@datalake-portal/backstage-plugin-datalake-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { todoListServiceRef } from './services/TodoListService';
+import { z } from 'zod/v3';
+import { SourceInspectionService } from './services/SourceInspectionService';
 
-export async function createRouter({
-  httpAuth,
-  todoList,
-}: {
+const sourceIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'a source id holds only a-z, 0-9 and -');
+
+const tablesBodySchema = z
+  .object({
+    tables: z
+      .array(
+        z
+          .string()
+          .regex(
+            SOURCE_TABLE_NAME_PATTERN,
+            'a table name holds only letters, digits, _ and $ (at most 64 characters)',
+          ),
+      )
+      .max(MAX_INSPECTED_TABLES)
+      .optional(),
+  })
+  .strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues
+      .map(i => `${[what, ...i.path].join('.')}: ${i.message}`)
+      .join('; ');
+    throw new InputError(`Invalid request: ${issues}`);
+  }
+  return result.data;
+}
+
+/**
+ * The versioned REST routes of the data lake backend, described in `src/schema/openapi.yaml`.
+ */
+export async function createRouter(options: {
   httpAuth: HttpAuthService;
-  todoList: typeof todoListServiceRef.T;
+  permissions: PermissionsService;
+  sources: SourceInspectionService;
 }): Promise<express.Router> {
+  const { httpAuth, permissions, sources } = options;
   const router = Router();
   router.use(express.json());
 
-  // TEMPLATE NOTE:
-  // Zod is a powerful library for data validation and recommended in particular
-  // for user-defined schemas. In this case we use it for input validation too.
-  //
-  // If you want to define a schema for your API we recommend using Backstage's
-  // OpenAPI tooling: https://backstage.io/docs/next/openapi/01-getting-started
-  const todoSchema = z.object({
-    title: z.string(),
-    entityRef: z.string().optional(),
-  });
-
-  router.post('/todos', async (req, res) => {
-    const parsed = todoSchema.safeParse(req.body);
-    if (!parsed.success) {
-      throw new InputError(parsed.error.toString());
-    }
-
-    const result = await todoList.createTodo(parsed.data, {
-      credentials: await httpAuth.credentials(req, { allow: ['user'] }),
+  async function authorize(req: express.Request, permission: BasicPermission) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
     });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Not allowed: ${permission.name}`);
+    }
+  }
 
-    res.status(201).json(result);
+  router.get('/v1/sources', async (req, res) => {
+    await authorize(req, datalakeSourceReadPermission);
+    res.json({ items: sources.listSources() });
   });
 
-  router.get('/todos', async (_req, res) => {
-    res.json(await todoList.listTodos());
+  router.get('/v1/sources/:id', async (req, res) => {
+    const id = parse(sourceIdSchema, req.params.id, 'id');
+    await authorize(req, datalakeSourceReadPermission);
+    res.json(sources.getSource(id));
   });
 
-  router.get('/todos/:id', async (req, res) => {
-    res.json(await todoList.getTodo({ id: req.params.id }));
+  router.post('/v1/sources/:id/inspect', async (req, res) => {
+    const id = parse(sourceIdSchema, req.params.id, 'id');
+    const body = parse(tablesBodySchema, req.body ?? {}, 'body');
+    await authorize(req, datalakeSourceInspectPermission);
+    res.json(await sources.inspect(id, body.tables));
+  });
+
+  router.post('/v1/sources/:id/preflight', async (req, res) => {
+    const id = parse(sourceIdSchema, req.params.id, 'id');
+    const body = parse(tablesBodySchema, req.body ?? {}, 'body');
+    await authorize(req, datalakeSourceInspectPermission);
+    res.json(await sources.preflight(id, body.tables));
   });
 
   return router;

@@ -38,3 +38,19 @@ export type MedallionLayer = (typeof MEDALLION_LAYERS)[number];
 export function isMedallionLayer(value: unknown): value is MedallionLayer {
   return (MEDALLION_LAYERS as readonly unknown[]).includes(value);
 }
+
+/**
+ * A column as it travels on a table entity, under `spec.columns`: the catalog module writes it,
+ * the schema tab, search and access requests read it.
+ *
+ * @public
+ */
+export type TableColumn = {
+  name: string;
+  /** The Glue/Iceberg type, e.g. `bigint`, `decimal(10,2)`, `struct<…>`. */
+  type: string;
+  nullable: boolean;
+  comment?: string;
+  /** Whether it is a partition column of a Hive-style table. */
+  partition: boolean;
+};

@@ -9,3 +9,4 @@ export * from './catalogModel';
 export * from './pipeline';
 export * from './sources';
 export * from './permissions';
+export * from './tableParameters';

@@ -16,3 +16,8 @@
 export function someFunction() {
   // ...
 }
+
+export * from './mysql';
+export * from './sql';
+export * from './replay';
+export * from './aws';

@@ -1,8 +1,9 @@
-/***/
 /**
- * The datalake module for @backstage/plugin-scaffolder-backend.
+ * The data lake module for the scaffolder: actions that inspect MySQL sources and create their
+ * DMS endpoints and tasks.
  *
  * @packageDocumentation
  */
 
 export { scaffolderModule as default } from './module';
+export * from './actions';

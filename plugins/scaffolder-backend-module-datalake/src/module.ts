@@ -1,21 +1,49 @@
-import { createBackendModule } from "@backstage/backend-plugin-api";
-import { scaffolderActionsExtensionPoint  } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from "./actions/example";
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  DatalakeAwsClientFactory,
+  readMysqlSourcesConfig,
+} from '@datalake-portal/backstage-plugin-datalake-node';
+import {
+  createDmsEndpointCreateAction,
+  createDmsTaskCreateAction,
+  createDmsTaskStartAction,
+  createMysqlSourceInspectAction,
+} from './actions';
+import { readDmsLandingConfig } from './actions/dms/dmsActionContext';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * Registers the data lake scaffolder actions.
+ *
+ * @public
  */
 export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
   pluginId: 'scaffolder',
+  moduleId: 'datalake',
   register({ registerInit }) {
     registerInit({
       deps: {
-        scaffolderActions: scaffolderActionsExtensionPoint
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions}) {
-        scaffolderActions.addActions(createExampleAction());
-      }
+      async init({ scaffolderActions, config }) {
+        const sources = readMysqlSourcesConfig(config);
+        const clients = DatalakeAwsClientFactory.fromConfig(config);
+        const dmsOptions = {
+          sources,
+          landing: readDmsLandingConfig(config),
+          dmsClient: () => clients.dms(),
+        };
+        scaffolderActions.addActions(
+          createMysqlSourceInspectAction({ sources }),
+          createDmsEndpointCreateAction(dmsOptions),
+          createDmsTaskCreateAction(dmsOptions),
+          createDmsTaskStartAction(dmsOptions),
+        );
+      },
     });
   },
-})
+});

@@ -37,6 +37,12 @@ export interface StateCollection<T> {
   /** Values in key order, so that pagination is stable. */
   values(): T[];
   keys(): string[];
+  /**
+   * Values whose key starts with `prefix`, in key order. Found by binary search over the
+   * sorted keys, so a service that prefixes child keys with their parent's (e.g.
+   * `database/table`) lists one parent's children without scanning the collection.
+   */
+  valuesWithPrefix?(prefix: string): T[];
 }
 
 export interface EmulatorState {
@@ -53,10 +59,17 @@ export interface Clock {
 
 export interface ServiceContext {
   region: string;
+  /** The service's own signing name (`glue`, `dms`…), handy for ARNs. */
+  service?: string;
   accountId: string;
   state: EmulatorState;
   clock: Clock;
-  /** In-process call of another emulated service's operation (e.g. Step Functions → Glue). */
+  /**
+   * In-process call of another emulated service's operation (e.g. Step Functions → Glue), with
+   * the same handlers, fault injection and errors (`AwsError`) as over HTTP. `service` is the
+   * signing name. The output is a structured clone: timestamps are what the handler returns
+   * (epoch seconds for JSON services, `Date` for S3), S3 bodies are `Buffer`s.
+   */
   invoke(service: string, operation: string, input: any): Promise<any>;
   /** Settings of this emulator run (clock speed, job durations, faults…). */
   settings: EmulatorSettings;
@@ -74,6 +87,48 @@ export interface ServiceDefinition {
   /** JSON 1.1 target prefix, e.g. `AWSGlue` for `X-Amz-Target: AWSGlue.GetTables`. */
   targetPrefix?: string;
   operations: Record<string, OperationHandler>;
+  /**
+   * REST bindings for `rest-xml` services (S3): how a raw request maps to an operation and its
+   * input, and how an output becomes a raw response. `rest-json` services without bindings
+   * use `POST /OperationName` with a JSON body, as Lake Formation does.
+   */
+  rest?: RestBinding;
+  /** The error code and status this service uses when throttling (default ThrottlingException/400). */
+  throttlingError?: { code: string; statusCode: number };
+  /** The error code and status of an injected internal failure (default InternalFailure/500). */
+  internalError?: { code: string; statusCode: number };
+  /** JSON key of the error message in this service's error bodies (Glue: `Message`). */
+  errorMessageKey?: string;
+  /** XML namespace of `query` protocol responses, e.g. `https://sts.amazonaws.com/doc/2011-06-15/`. */
+  xmlNamespace?: string;
+  /**
+   * Non-AWS admin routes under `/_aws-local/<signingName>/<route>` (POST with a JSON body), e.g.
+   * `glue/fail-next`. They are not SigV4 and not subject to fault injection.
+   */
+  adminRoutes?: Record<string, OperationHandler>;
+}
+
+/** A raw HTTP request as the core received it. */
+export interface RawHttpRequest {
+  method: string;
+  /** The decoded path, e.g. `/bucket/some/key`. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** A raw HTTP response that a REST binding builds. */
+export interface RawHttpResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+}
+
+export interface RestBinding {
+  /** The operation and input of a request; `undefined` when no operation matches. */
+  route(req: RawHttpRequest): { operation: string; input: any } | undefined;
+  encode(operation: string, output: any): RawHttpResponse;
 }
 
 export interface EmulatorSettings {

@@ -3,16 +3,22 @@
  * exports `run(argv): Promise<number>` returning the process exit code.
  */
 
+type CommandModule = { run(argv: string[]): Promise<number> };
+
 const commands: Record<
   string,
-  { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }
+  {
+    summary: string;
+    load: () => Promise<CommandModule | { default: CommandModule }>;
+  }
 > = {
   inspect: {
     summary: 'Inspect a MySQL source and check it is ready for CDC',
     load: () => import('./inspect'),
   },
   replay: {
-    summary: 'Apply a DMS landing folder to a DuckDB bronze table and write it as CSV',
+    summary:
+      'Apply a DMS landing folder to a DuckDB bronze table and write it as CSV',
     load: () => import('./replay'),
   },
 };
@@ -21,7 +27,9 @@ function usage(): string {
   const lines = Object.entries(commands).map(
     ([name, c]) => `  ${name.padEnd(10)} ${c.summary}`,
   );
-  return `Usage: yarn datalake <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+  return `Usage: yarn datalake <command> [options]\n\nCommands:\n${lines.join(
+    '\n',
+  )}\n`;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -33,7 +41,10 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   try {
-    const mod = await command.load();
+    // Under the Node transform a TypeScript module is CommonJS, and a dynamic import of it
+    // shows its exports under `default`; a built package shows them directly.
+    const loaded = await command.load();
+    const mod = 'run' in loaded ? loaded : loaded.default;
     process.exitCode = await mod.run(rest);
   } catch (e) {
     process.stderr.write(`datalake ${name}: ${(e as Error).message}\n`);

@@ -1,0 +1,26 @@
+import { ServiceDefinition } from '../core/types';
+import { dmsService } from './dms';
+import { glueService } from './glue';
+import { lakeFormationService } from './lakeformation';
+import { s3Service } from './s3';
+import { stepFunctionsService } from './stepfunctions';
+import { stsService } from './sts';
+
+/** Every emulated service; the one place where a service is added. @public */
+export const allServices: ServiceDefinition[] = [
+  glueService,
+  s3Service,
+  stsService,
+  dmsService,
+  stepFunctionsService,
+  lakeFormationService,
+];
+
+export {
+  dmsService,
+  glueService,
+  lakeFormationService,
+  s3Service,
+  stepFunctionsService,
+  stsService,
+};

@@ -1,0 +1,124 @@
+import {
+  Database,
+  GlueClient,
+  paginateGetDatabases,
+  paginateGetTables,
+  Table,
+} from '@aws-sdk/client-glue';
+import {
+  GetResourceLFTagsCommand,
+  LakeFormationClient,
+} from '@aws-sdk/client-lakeformation';
+import { DatalakeProviderConfig } from './config';
+import { ResolvedDatabase } from './glueEntities';
+
+/** Everything one sync read from Glue. */
+export interface GlueCatalogSnapshot {
+  databases: Array<ResolvedDatabase & { tables: Table[] }>;
+}
+
+/** The largest page Glue serves for GetDatabases and GetTables. */
+const GLUE_PAGE_SIZE = 100;
+
+/** Runs `fn` over `items` with at most `limit` calls in flight, keeping the input order. */
+async function mapWithConcurrency<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+  return results;
+}
+
+function included(name: string, config: DatalakeProviderConfig): boolean {
+  const { include, exclude } = config.databases;
+  if (include.length && !include.some(p => p.test(name))) {
+    return false;
+  }
+  return !exclude.some(p => p.test(name));
+}
+
+function layerOf(
+  database: Database,
+  config: DatalakeProviderConfig,
+): string | undefined {
+  const name = database.Name ?? '';
+  const rule = config.layers.rules.find(r => r.databasePattern.test(name));
+  return rule?.layer ?? database.Parameters?.[config.layers.databaseParameter];
+}
+
+async function lfTagOwner(
+  lakeFormation: LakeFormationClient,
+  database: Database,
+  tagKey: string,
+): Promise<string | undefined> {
+  const response = await lakeFormation.send(
+    new GetResourceLFTagsCommand({
+      CatalogId: database.CatalogId,
+      Resource: { Database: { Name: database.Name } },
+    }),
+  );
+  return response.LFTagOnDatabase?.find(t => t.TagKey === tagKey)
+    ?.TagValues?.[0];
+}
+
+/**
+ * Reads the configured databases and all their tables: one paginated GetDatabases, then one
+ * paginated GetTables per database with `concurrency` databases in flight. GetTables already
+ * returns whole table definitions, so a sync costs no more calls than listing does.
+ * Any failure rejects the whole read: a partial answer must never look like deleted tables.
+ */
+export async function readGlueCatalog(
+  clients: { glue: GlueClient; lakeFormation?: LakeFormationClient },
+  config: DatalakeProviderConfig,
+): Promise<GlueCatalogSnapshot> {
+  const databases: Database[] = [];
+  for await (const page of paginateGetDatabases(
+    { client: clients.glue, pageSize: GLUE_PAGE_SIZE },
+    { CatalogId: config.accountId },
+  )) {
+    for (const database of page.DatabaseList ?? []) {
+      if (database.Name && included(database.Name, config)) {
+        databases.push(database);
+      }
+    }
+  }
+
+  const resolved = await mapWithConcurrency(
+    databases,
+    config.concurrency,
+    async database => {
+      const tables: Table[] = [];
+      for await (const page of paginateGetTables(
+        { client: clients.glue, pageSize: GLUE_PAGE_SIZE },
+        { CatalogId: config.accountId, DatabaseName: database.Name },
+      )) {
+        tables.push(...(page.TableList ?? []));
+      }
+      const tagOwner =
+        config.owner.lfTagKey && clients.lakeFormation
+          ? await lfTagOwner(
+              clients.lakeFormation,
+              database,
+              config.owner.lfTagKey,
+            )
+          : undefined;
+      const owner =
+        tagOwner ??
+        database.Parameters?.[config.owner.databaseParameter] ??
+        config.owner.fallback;
+      return { database, layer: layerOf(database, config), owner, tables };
+    },
+  );
+  return { databases: resolved };
+}

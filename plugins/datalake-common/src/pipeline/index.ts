@@ -1,0 +1,3 @@
+export * from './typeMapping';
+export * from './naming';
+export * from './spec';

@@ -1,0 +1,4 @@
+export * from './landingFiles';
+export * from './DuckDbBronzeReplay';
+export * from './runReplay';
+export { run as runReplayCommand } from './replayCommand';

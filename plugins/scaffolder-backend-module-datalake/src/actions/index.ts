@@ -1,0 +1,8 @@
+export { createMysqlSourceInspectAction } from './mysql/inspectSource';
+export { createDmsEndpointCreateAction } from './dms/createEndpoints';
+export { createDmsTaskCreateAction } from './dms/createTask';
+export { createDmsTaskStartAction } from './dms/startTask';
+export type {
+  DmsActionOptions,
+  DmsLandingConfig,
+} from './dms/dmsActionContext';

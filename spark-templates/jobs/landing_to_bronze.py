@@ -1,0 +1,137 @@
+"""Landing -> bronze CDC merge of one table, for Spark 3.5 with the Iceberg runtime.
+
+Reads the DMS files of one table that were not applied yet (full-load LOAD* files, then CDC files),
+keeps the last change per key and merges it into the bronze Iceberg table. The names of the applied
+files are written into the same Iceberg commit (snapshot summary), so a rerun applies nothing twice.
+
+Job arguments: --catalog, --landing_path (overrides the generated one), --clock_skew_minutes.
+"""
+# __COMMON__
+
+GENERATED = __GENERATED__
+
+
+def list_landing_files(spark, root, schema, table, extension):
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    files = []
+    for phase in ("initial-load", "cdc-load"):
+        folder = jvm.org.apache.hadoop.fs.Path("{}/{}/{}/{}".format(root.rstrip("/"), phase, schema, table))
+        fs = folder.getFileSystem(conf)
+        if not fs.exists(folder):
+            continue
+        for status in fs.listStatus(folder):
+            name = status.getPath().getName()
+            if not status.isFile() or not name.lower().endswith(extension):
+                continue
+            if phase == "initial-load" and not name.startswith("LOAD"):
+                continue
+            files.append(
+                {
+                    "name": "{}/{}/{}/{}".format(phase, schema, table, name),
+                    "path": status.getPath().toString(),
+                    "phase": phase,
+                    "modified": datetime.fromtimestamp(status.getModificationTime() / 1000.0, timezone.utc),
+                }
+            )
+    return sorted(files, key=lambda f: (f["phase"] != "initial-load", f["name"]))
+
+
+def already_applied(spark, table, clock_skew):
+    """Files recorded in retained snapshots, and the time before which every file was seen."""
+    applied = set()
+    seen_before = None
+    for _, summary in snapshot_summaries(spark, table):
+        if APPLIED_FILES_PROPERTY in summary:
+            applied.update(json.loads(summary[APPLIED_FILES_PROPERTY]))
+        if LISTED_AT_PROPERTY in summary:
+            listed_at = datetime.fromisoformat(summary[LISTED_AT_PROPERTY]) - clock_skew
+            seen_before = listed_at if seen_before is None else max(seen_before, listed_at)
+    return applied, seen_before
+
+
+def read_raw(spark, files, gen):
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    frames = []
+    for file in files:
+        cdc = file["phase"] == "cdc-load"
+        if gen["format"] == "parquet":
+            df = spark.read.parquet(file["path"])
+            present = set(df.columns)
+            unknown = sorted(present - set(gen["known_landing_columns"]))
+            if unknown and gen["schema_drift"] != "ignore":
+                fail("{} has columns the pipeline does not know: {} (policy {})".format(
+                    file["name"], ", ".join(unknown), gen["schema_drift"]))
+            df = df.select("*", F.col("_metadata.row_index").alias("__row"))
+        else:
+            layout = (["__op"] if cdc else []) + (["__ts"] if gen["timestamp_column"] else [])
+            layout += ["__c{}".format(i) for i in range(len(gen["source_columns"]))]
+            layout += ["__seq"] if gen["sequence_column"] else []
+            schema = StructType([StructField(n, StringType(), True) for n in layout])
+            csv = spark.read.csv(file["path"], schema=schema, header=False, multiLine=True,
+                                 quote='"', escape='"', emptyValue="", mode="FAILFAST")
+            # A whole file is one partition with multiLine, so zipWithIndex numbers rows in file order.
+            indexed = csv.rdd.zipWithIndex().map(lambda pair: tuple(pair[0]) + (pair[1],))
+            df = spark.createDataFrame(indexed, StructType(schema.fields + [StructField("__row", LongType())]))
+            renames = {"__c{}".format(i): c for i, c in enumerate(gen["source_columns"])}
+            renames.update({"__op": "Op", "__ts": gen["timestamp_column"], "__seq": gen["sequence_column"]})
+            df = df.select([F.col(c).alias(renames.get(c, c)) for c in df.columns])
+            present = set(df.columns)
+
+        def pick(name, when=True):
+            return F.col(name).cast("string") if name and when and name in present else F.lit(None).cast("string")
+
+        columns = [pick(c).alias(c) for c in gen["source_columns"]]
+        columns += [
+            (F.col("Op").cast("string") if cdc else F.lit("I")).alias("_dl_op"),
+            pick(gen["timestamp_column"], cdc).alias("_dl_commit_ts"),
+            pick(gen["sequence_column"], cdc).alias("_dl_change_seq"),
+            F.lit(file["name"]).alias("_dl_source_file"),
+            F.col("__row").cast("bigint").alias("_dl_source_row"),
+        ]
+        frames.append(df.select(columns))
+    result = frames[0]
+    for frame in frames[1:]:
+        result = result.unionByName(frame)
+    return result
+
+
+def main(argv):
+    args = parse_args(argv, [("landing_path", None), ("clock_skew_minutes", "15")])
+    gen = GENERATED
+    spark = spark_session("datalake-bronze-{}".format(gen["bronze_table"]))
+    target = render(gen["target"], args.catalog)
+    listed_at = utc_now()
+    files = list_landing_files(spark, args.landing_path or gen["landing_path"], gen["source_schema"],
+                               gen["source_table"], "." + gen["format"])
+    applied, seen_before = already_applied(spark, target, timedelta(minutes=int(args.clock_skew_minutes)))
+    pending = [f for f in files if f["name"] not in applied
+               and (seen_before is None or f["modified"] >= seen_before)]
+    if not pending:
+        print("nothing to apply: {} file(s) already applied".format(len(files)))
+        return
+    read_raw(spark, pending, gen).createOrReplaceTempView("landing_raw")
+    changes = spark.sql(gen["change_projection_sql"])
+    missing_key = changes.where(" OR ".join("`{}` IS NULL".format(k.replace("`", "``")) for k in gen["key"]))
+    if missing_key.limit(1).count() > 0:
+        fail("change rows without a key value: {}".format(missing_key.limit(5).collect()))
+    changes.createOrReplaceTempView("landing_changes")
+    names = [f["name"] for f in pending]
+    before = current_snapshot_id(spark, target)
+    run_with_commit_properties(
+        spark,
+        {APPLIED_FILES_PROPERTY: json.dumps(names), LISTED_AT_PROPERTY: listed_at.isoformat()},
+        lambda: spark.sql(render(gen["merge_sql"], args.catalog)),
+    )
+    after = current_snapshot_id(spark, target)
+    if after != before:
+        summary = dict(snapshot_summaries(spark, target))[after]
+        if json.loads(summary.get(APPLIED_FILES_PROPERTY, "[]")) != names:
+            fail("snapshot {} does not record its landing files; check the Iceberg runtime".format(after))
+    print("applied {} file(s) to {}".format(len(names), target))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
