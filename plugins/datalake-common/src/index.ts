@@ -10,3 +10,4 @@ export * from './pipeline';
 export * from './sources';
 export * from './permissions';
 export * from './tableParameters';
+export * from './tables';
