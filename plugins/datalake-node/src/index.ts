@@ -1,23 +1,13 @@
-/***/
 /**
- * Node.js library for the datalake plugin.
+ * Shared backend library of the data lake plugins: the AWS access layer, MySQL inspection and
+ * CDC preflight, pipeline SQL generation (Spark and DuckDB), the local replay, and Iceberg
+ * metadata reading.
  *
  * @packageDocumentation
  */
-
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
 
 export * from './mysql';
 export * from './sql';
 export * from './replay';
 export * from './aws';
+export * from './iceberg';

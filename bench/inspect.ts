@@ -4,12 +4,12 @@
  * wall times and statement counts to bench/results/inspect.json. The databases are dropped
  * afterwards. Run from the repository root:
  *
- *   node -r @backstage/cli/config/nodeTransform.cjs plugins/datalake-node/bench/inspect.ts
+ *   node -r @backstage/cli/config/nodeTransform.cjs bench/inspect.ts   (or: yarn bench inspect)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { checkCdcReadiness, inspectMysqlSource } from '../src/mysql';
+import { checkCdcReadiness, inspectMysqlSource } from '../plugins/datalake-node/src/mysql';
 
 const COLUMNS_PER_TABLE = 30;
 const SIZES = [100, 2000];
