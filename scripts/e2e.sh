@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Browser smoke test: builds the frontend, starts the backend serving it on :7007, and drives it
-# with Playwright in Debian's Chromium (installed here when missing; never `playwright install`).
+# Browser tests of the demo portal: builds the frontend, prepares the demo MySQL source, starts a
+# local AWS emulator (on its own port and state, so that a running demo is left alone) and seeds
+# it, starts the backend serving the built frontend on :7007, and drives it with Playwright in
+# Debian's Chromium (installed here when missing; never `playwright install`).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib-backend.sh
@@ -17,12 +19,31 @@ fi
 yarn workspace app build
 
 mkdir -p test-results
-log=test-results/e2e-backend.log
-(cd packages/backend && exec yarn start --config ../../app-config.yaml) >"$log" 2>&1 &
-pid=$!
-trap 'stop_tree $pid; wait $pid 2>/dev/null || true' EXIT
+export DATALAKE_DEMO_MYSQL_PASSWORD=${DATALAKE_DEMO_MYSQL_PASSWORD:-datalake-demo}
+bash scripts/demo-mysql.sh
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do stop_tree "$pid"; done
+  wait 2>/dev/null || true
+  rm -rf "${state_dir:-}"
+}
+trap cleanup EXIT
+
+aws_port=${E2E_AWS_PORT:-4577}
+state_dir=$(mktemp -d)
+export DATALAKE_AWS_ENDPOINT="http://127.0.0.1:${aws_port}"
+node packages/aws-local/bin/aws-local --port "$aws_port" --state-dir "$state_dir" \
+  --clock-speed 1000 >test-results/e2e-aws-local.log 2>&1 &
+pids+=($!)
+wait_for_url "$DATALAKE_AWS_ENDPOINT/_aws-local/health" 60
+yarn aws-local seed --endpoint "$DATALAKE_AWS_ENDPOINT"
+
+(cd packages/backend && exec yarn start --config ../../app-config.yaml) \
+  >test-results/e2e-backend.log 2>&1 &
+pids+=($!)
 if ! wait_for_url "http://localhost:7007/.backstage/health/v1/readiness" 180; then
-  tail -50 "$log"
+  tail -50 test-results/e2e-backend.log
   exit 1
 fi
 

@@ -14,6 +14,10 @@ aws_configured() {
   return 1
 }
 
+# The demo source: Sakila in the local MariaDB, read by a user with this password.
+export DATALAKE_DEMO_MYSQL_PASSWORD="${DATALAKE_DEMO_MYSQL_PASSWORD:-datalake-demo}"
+bash scripts/demo-mysql.sh
+
 emulator_pid=""
 cleanup() {
   if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; fi
@@ -26,7 +30,8 @@ else
   export DATALAKE_AWS_ENDPOINT="${DATALAKE_AWS_ENDPOINT:-http://127.0.0.1:4566}"
   port="${DATALAKE_AWS_ENDPOINT##*:}"
   echo "start: no AWS configuration; starting the local AWS emulator on 127.0.0.1:${port}"
-  yarn aws-local --port "$port" &
+  # Job runs and DMS tasks move 100 times faster than in AWS, so that the demo shows results.
+  yarn aws-local --port "$port" --clock-speed 100 &
   emulator_pid=$!
   for _ in $(seq 1 60); do
     curl -fsS "http://127.0.0.1:${port}/_aws-local/health" >/dev/null 2>&1 && break

@@ -1,5 +1,9 @@
 export interface Config {
   datalake?: {
+    freshness?: {
+      /** Seconds that parsed Iceberg metadata stays cached; default 60. */
+      cacheTtlSeconds?: number;
+    };
     /**
      * The MySQL (or MariaDB, Aurora MySQL) databases that can be onboarded into the lake. Routes,
      * templates and scaffolder actions refer to a source by its id only.

@@ -1,7 +1,19 @@
 /**
- * The data lake backend plugin: inspects the configured MySQL sources and checks them for CDC.
+ * The data lake backend plugin: source inspection and CDC preflight, table freshness and Iceberg
+ * metadata.
  *
  * @packageDocumentation
  */
 export { datalakePlugin as default } from './plugin';
 export { SourceInspectionService } from './services/SourceInspectionService';
+export { TableMetadataService, createTablesRouter } from './tables';
+export {
+  setupAccessRequests,
+  accessRequestResourceRef,
+  accessRequestConditions,
+  accessRequestPermissionRules,
+  createAccessRequestConditionalDecision,
+  decideAccessRequestPermission,
+  type AccessRequestPolicyUser,
+  type AccessRequestPermissionQuery,
+} from './access';

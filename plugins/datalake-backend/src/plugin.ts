@@ -2,12 +2,17 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { datalakeSourcePermissions } from '@datalake-portal/backstage-plugin-datalake-common';
+import { setupAccessRequests } from './access';
 import { createRouter } from './router';
+import { createTablesRouter, TableMetadataService } from './tables';
 import { SourceInspectionService } from './services/SourceInspectionService';
 
 /**
- * The data lake backend plugin: source inspection and CDC preflight under `/api/datalake/v1`.
+ * The data lake backend plugin under `/api/datalake/v1`: source inspection and CDC preflight,
+ * table freshness and Iceberg metadata.
  *
  * @public
  */
@@ -22,6 +27,13 @@ export const datalakePlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        cache: coreServices.cache,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -30,6 +42,13 @@ export const datalakePlugin = createBackendPlugin({
         httpRouter,
         permissions,
         permissionsRegistry,
+        cache,
+        auth,
+        catalog,
+        database,
+        scheduler,
+        userInfo,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(datalakeSourcePermissions);
         httpRouter.use(
@@ -37,6 +56,23 @@ export const datalakePlugin = createBackendPlugin({
             httpAuth,
             permissions,
             sources: SourceInspectionService.fromConfig(config, { logger }),
+          }),
+        );
+        const access = await setupAccessRequests({
+          ...{ config, logger, httpAuth, permissions, permissionsRegistry },
+          ...{ database, scheduler, userInfo, catalog, notifications },
+        });
+        httpRouter.use(access.router);
+        httpRouter.use(
+          createTablesRouter({
+            httpAuth,
+            tables: TableMetadataService.create({
+              config,
+              logger,
+              cache,
+              catalog,
+              auth,
+            }),
           }),
         );
       },

@@ -6,8 +6,12 @@
 
 export * from './catalogModel';
 
+export * from './access';
+export * from './accessRequests';
 export * from './pipeline';
 export * from './sources';
 export * from './permissions';
 export * from './tableParameters';
 export * from './tables';
+export * from './lineage';
+export * from './runs';

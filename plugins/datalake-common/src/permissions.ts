@@ -29,3 +29,67 @@ export const datalakeSourcePermissions = [
   datalakeSourceReadPermission,
   datalakeSourceInspectPermission,
 ];
+
+/**
+ * The resource type of access requests, for conditional decisions (rules such as
+ * `IS_TABLE_OWNER` and `IS_REQUESTER` are registered by the data lake backend).
+ *
+ * @public
+ */
+export const ACCESS_REQUEST_RESOURCE_TYPE = 'datalake-access-request';
+
+/**
+ * Allows asking for access to a table. Whether the caller may see the table is checked on the
+ * catalog entity with their own credentials.
+ *
+ * @public
+ */
+export const datalakeAccessRequestCreatePermission = createPermission({
+  name: 'datalake.access-request.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Allows reading an access request (and listing it).
+ *
+ * @public
+ */
+export const datalakeAccessRequestReadPermission = createPermission({
+  name: 'datalake.access-request.read',
+  attributes: { action: 'read' },
+  resourceType: ACCESS_REQUEST_RESOURCE_TYPE,
+});
+
+/**
+ * Allows approving or rejecting an access request.
+ *
+ * @public
+ */
+export const datalakeAccessRequestApprovePermission = createPermission({
+  name: 'datalake.access-request.approve',
+  attributes: { action: 'update' },
+  resourceType: ACCESS_REQUEST_RESOURCE_TYPE,
+});
+
+/**
+ * Allows revoking a granted access request (or withdrawing a pending one).
+ *
+ * @public
+ */
+export const datalakeAccessRequestRevokePermission = createPermission({
+  name: 'datalake.access-request.revoke',
+  attributes: { action: 'delete' },
+  resourceType: ACCESS_REQUEST_RESOURCE_TYPE,
+});
+
+/**
+ * Every permission of the access request routes.
+ *
+ * @public
+ */
+export const datalakeAccessRequestPermissions = [
+  datalakeAccessRequestCreatePermission,
+  datalakeAccessRequestReadPermission,
+  datalakeAccessRequestApprovePermission,
+  datalakeAccessRequestRevokePermission,
+];

@@ -1,6 +1,6 @@
 /**
- * The data lake frontend plugin: browse the lake's tables by layer, and (in later releases)
- * lineage, run status and access requests on table pages.
+ * The data lake frontend plugin: browse the lake's tables by layer and database, and on table
+ * entities an overview card (freshness, records, size), a schema tab and the snapshot history.
  *
  * The default export is the plugin for the new frontend system; the named legacy exports serve
  * apps on the old one.
@@ -8,5 +8,22 @@
  * @packageDocumentation
  */
 export { datalakePlugin as default, datalakePage } from './plugin';
-export { datalakeLegacyPlugin, DatalakeLayerBrowserPage } from './legacy';
+export {
+  datalakeLegacyPlugin,
+  DatalakeLayerBrowserPage,
+  EntityTableOverviewCard,
+  EntityTableSchemaContent,
+  EntityTableSnapshotsContent,
+} from './legacy';
 export { LayerBrowserPage } from './components/LayerBrowserPage';
+export { TableOverviewCard } from './components/TableOverviewCard';
+export { TableSchemaContent } from './components/TableSchemaContent';
+export { TableSnapshotsContent } from './components/TableSnapshotsContent';
+export { datalakeApiRef, DatalakeClient, type DatalakeApi } from './api';
+export { isDatalakeTable, isIcebergTable } from './isDatalakeTable';
+export {
+  datalakeApi,
+  tableOverviewEntityCard,
+  tableSchemaEntityContent,
+  tableSnapshotsEntityContent,
+} from './alpha';

@@ -1,8 +1,13 @@
 import {
+  createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { datalakeApiRef, DatalakeClient } from './api';
 
 const legacyRootRouteRef = createRouteRef({ id: 'datalake' });
 
@@ -13,6 +18,14 @@ const legacyRootRouteRef = createRouteRef({ id: 'datalake' });
  */
 export const datalakeLegacyPlugin = createPlugin({
   id: 'datalake',
+  apis: [
+    createApiFactory({
+      api: datalakeApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DatalakeClient({ discoveryApi, fetchApi }),
+    }),
+  ],
   routes: { root: legacyRootRouteRef },
 });
 
@@ -28,5 +41,56 @@ export const DatalakeLayerBrowserPage = datalakeLegacyPlugin.provide(
     component: () =>
       import('./components/LayerBrowserPage').then(m => m.LayerBrowserPage),
     mountPoint: legacyRootRouteRef,
+  }),
+);
+
+/**
+ * The table overview card for the entity page of a table, e.g. inside
+ * `<EntitySwitch.Case if={isDatalakeTable}>`.
+ *
+ * @public
+ */
+export const EntityTableOverviewCard = datalakeLegacyPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTableOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/TableOverviewCard').then(m => m.TableOverviewCard),
+    },
+  }),
+);
+
+/**
+ * The schema tab: `<EntityLayout.Route path="/schema" title="Schema">`.
+ *
+ * @public
+ */
+export const EntityTableSchemaContent = datalakeLegacyPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTableSchemaContent',
+    component: {
+      lazy: () =>
+        import('./components/TableSchemaContent').then(
+          m => m.TableSchemaContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The snapshot history tab of Iceberg tables: `<EntityLayout.Route path="/snapshots"
+ * title="Snapshots" if={isIcebergTable}>`.
+ *
+ * @public
+ */
+export const EntityTableSnapshotsContent = datalakeLegacyPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTableSnapshotsContent',
+    component: {
+      lazy: () =>
+        import('./components/TableSnapshotsContent').then(
+          m => m.TableSnapshotsContent,
+        ),
+    },
   }),
 );

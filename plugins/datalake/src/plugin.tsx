@@ -3,6 +3,12 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import StorageIcon from '@material-ui/icons/Storage';
+import {
+  datalakeApi,
+  tableOverviewEntityCard,
+  tableSchemaEntityContent,
+  tableSnapshotsEntityContent,
+} from './alpha';
 import { rootRouteRef } from './routes';
 
 /** The "Data lake" page: the lake's tables by layer. @public */
@@ -26,7 +32,13 @@ export const datalakePage = PageBlueprint.make({
 export const datalakePlugin = createFrontendPlugin({
   pluginId: 'datalake',
   info: { packageJson: () => import('../package.json') },
-  extensions: [datalakePage],
+  extensions: [
+    datalakePage,
+    datalakeApi,
+    tableOverviewEntityCard,
+    tableSchemaEntityContent,
+    tableSnapshotsEntityContent,
+  ],
   routes: {
     root: rootRouteRef,
   },

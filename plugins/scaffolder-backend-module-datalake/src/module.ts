@@ -12,6 +12,10 @@ import {
   createDmsTaskCreateAction,
   createDmsTaskStartAction,
   createMysqlSourceInspectAction,
+  createIcebergTableCreateAction,
+  createGlueJobCreateAction,
+  createSfnPipelineCreateAction,
+  pipelineActionOptions,
 } from './actions';
 import { readDmsLandingConfig } from './actions/dms/dmsActionContext';
 
@@ -42,6 +46,11 @@ export const scaffolderModule = createBackendModule({
           createDmsEndpointCreateAction(dmsOptions),
           createDmsTaskCreateAction(dmsOptions),
           createDmsTaskStartAction(dmsOptions),
+          createIcebergTableCreateAction(
+            pipelineActionOptions(config, clients),
+          ),
+          createGlueJobCreateAction(pipelineActionOptions(config, clients)),
+          createSfnPipelineCreateAction(pipelineActionOptions(config, clients)),
         );
       },
     });

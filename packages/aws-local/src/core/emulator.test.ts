@@ -102,6 +102,26 @@ describe('emulator core', () => {
     }
   });
 
+  it('counts the calls it served over HTTP, per operation', async () => {
+    const running = await startTestEmulator();
+    try {
+      const glue = new GlueClient(clientConfig(running));
+      await glue.send(
+        new CreateDatabaseCommand({ DatabaseInput: { Name: 'counted' } }),
+      );
+      await glue.send(new GetDatabaseCommand({ Name: 'counted' }));
+      await glue.send(new GetDatabaseCommand({ Name: 'counted' }));
+      const stats = await admin(running, 'DELETE', 'stats');
+      expect(stats.body.calls).toEqual({
+        'glue.CreateDatabase': 1,
+        'glue.GetDatabase': 2,
+      });
+      expect((await admin(running, 'GET', 'stats')).body.calls).toEqual({});
+    } finally {
+      await running.close();
+    }
+  });
+
   it('throttles through a token bucket until the SDK gives up', async () => {
     const running = await startTestEmulator();
     try {

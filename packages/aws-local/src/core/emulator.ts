@@ -83,6 +83,7 @@ export class Emulator {
   readonly stateDir: string;
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly servicesByTarget = new Map<string, ServiceDefinition>();
+  private readonly callCounts = new Map<string, number>();
 
   constructor(options: EmulatorOptions & { services: ServiceDefinition[] }) {
     this.stateDir = path.resolve(options.stateDir ?? defaultStateDir());
@@ -214,6 +215,8 @@ export class Emulator {
     const codec = codecs[service.protocol];
     try {
       const { operation, input } = codec.decode(service, req);
+      const counter = `${service.signingName}.${operation}`;
+      this.callCounts.set(counter, (this.callCounts.get(counter) ?? 0) + 1);
       const output = await this.call(
         service,
         operation,
@@ -254,6 +257,12 @@ export class Emulator {
       if (route === 'faults') {
         if (req.method === 'POST') this.faults.set(body);
         return jsonResponse(200, { faults: this.faults.get() });
+      }
+      // Calls received over HTTP per `service.Operation`, for benchmarks that count AWS calls.
+      if (route === 'stats') {
+        const calls = Object.fromEntries([...this.callCounts].sort());
+        if (req.method === 'DELETE') this.callCounts.clear();
+        return jsonResponse(200, { calls });
       }
       if (route === 'reset' && req.method === 'POST') {
         this.reset();

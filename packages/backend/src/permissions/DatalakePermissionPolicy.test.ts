@@ -6,6 +6,11 @@ import {
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  datalakeAccessRequestApprovePermission,
+  datalakeAccessRequestCreatePermission,
+  datalakeAccessRequestRevokePermission,
+} from '@datalake-portal/backstage-plugin-datalake-common';
 import { DatalakePermissionPolicy } from './DatalakePermissionPolicy';
 
 function userOf(...ownershipEntityRefs: string[]): PolicyQueryUser {
@@ -74,5 +79,91 @@ describe('DatalakePermissionPolicy', () => {
     await expect(
       policy.handle({ permission: catalogLocationDeletePermission }),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  describe('access requests', () => {
+    const owner = userOf('user:default/dana', 'group:default/data-engineering');
+
+    it('lets any signed-in user ask for access, and nobody else', async () => {
+      await expect(
+        policy.handle(
+          { permission: datalakeAccessRequestCreatePermission },
+          analyst,
+        ),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+      await expect(
+        policy.handle({ permission: datalakeAccessRequestCreatePermission }),
+      ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    });
+
+    it('lets table owners approve, but never their own requests', async () => {
+      await expect(
+        policy.handle(
+          { permission: datalakeAccessRequestApprovePermission },
+          owner,
+        ),
+      ).resolves.toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'datalake',
+        resourceType: 'datalake-access-request',
+        conditions: {
+          allOf: [
+            {
+              rule: 'IS_TABLE_OWNER',
+              resourceType: 'datalake-access-request',
+              params: {
+                claims: ['user:default/dana', 'group:default/data-engineering'],
+              },
+            },
+            {
+              not: {
+                rule: 'IS_REQUESTER',
+                resourceType: 'datalake-access-request',
+                params: { userEntityRef: 'user:default/dana' },
+              },
+            },
+          ],
+        },
+      });
+    });
+
+    it('keeps admins from approving their own requests too', async () => {
+      await expect(
+        policy.handle(
+          { permission: datalakeAccessRequestApprovePermission },
+          admin,
+        ),
+      ).resolves.toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'datalake',
+        resourceType: 'datalake-access-request',
+        conditions: {
+          not: {
+            rule: 'IS_REQUESTER',
+            resourceType: 'datalake-access-request',
+            params: { userEntityRef: 'user:default/pat' },
+          },
+        },
+      });
+    });
+
+    it('lets requesters and owners revoke, admins always', async () => {
+      const decision = await policy.handle(
+        { permission: datalakeAccessRequestRevokePermission },
+        analyst,
+      );
+      expect(decision).toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: {
+          anyOf: [
+            { rule: 'IS_REQUESTER', params: { userEntityRef: 'user:default/ana' } },
+            { rule: 'IS_TABLE_OWNER' },
+          ],
+        },
+      });
+      await expect(
+        policy.handle({ permission: datalakeAccessRequestRevokePermission }, admin),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    });
   });
 });

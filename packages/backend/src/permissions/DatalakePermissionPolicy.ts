@@ -17,6 +17,7 @@ import {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
+import { decideAccessRequestPermission } from '@datalake-portal/backstage-plugin-datalake-backend';
 
 /**
  * The portal's permission policy.
@@ -25,6 +26,9 @@ import {
  * Everyone else may read and create, but only unregister catalog entities they own, and may not
  * delete catalog locations: tables synced from Glue and pipelines created by templates must not
  * vanish because someone clicked "unregister" on a page they merely visit.
+ *
+ * Access requests: members of a table's owner group (and admins) approve, nobody approves their
+ * own request, requesters and owners read and revoke (conditions on the request resource).
  */
 export class DatalakePermissionPolicy implements PermissionPolicy {
   private readonly admins: ReadonlySet<string>;
@@ -43,6 +47,20 @@ export class DatalakePermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    const accessDecision = decideAccessRequestPermission(
+      request.permission,
+      user
+        ? {
+            userEntityRef: user.info.userEntityRef,
+            ownershipEntityRefs: user.info.ownershipEntityRefs,
+          }
+        : undefined,
+      { isAdmin: user ? this.isAdmin(user) : false },
+    );
+    if (accessDecision) {
+      return accessDecision;
+    }
+
     if (user && this.isAdmin(user)) {
       return { result: AuthorizeResult.ALLOW };
     }

@@ -152,6 +152,13 @@ function keysOf(rows: IndexRow[]): {
   return { primaryKey, uniqueKeys };
 }
 
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}
+
 function groupBy<T extends { TABLE_NAME: string }>(
   rows: T[],
 ): Map<string, T[]> {
@@ -238,7 +245,7 @@ export async function readSourceCatalog(
   }
 
   // information_schema sorts by its collation, which differs between servers; use code points.
-  baseTables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  baseTables.sort((a, b) => compareCodePoints(a.name, b.name));
   views.sort();
   const found = new Set(baseTables.map(t => t.name));
   const missingTables = (tables ?? []).filter(t => !found.has(t));

@@ -27,6 +27,34 @@ function isOn(value: string | undefined): boolean {
   );
 }
 
+function retentionFinding(
+  retention: number | null,
+  ok: boolean,
+  rds: boolean,
+): SourceFinding | undefined {
+  if (rds) {
+    return {
+      code: 'binlog-retention-rds',
+      severity: 'warning',
+      message:
+        'On RDS and Aurora the binlog retention comes from mysql.rds_configuration, not from expire_logs_days; by default binlogs go as soon as possible and a paused DMS task loses its position.',
+      fix: "CALL mysql.rds_set_configuration('binlog retention hours', 24);",
+    };
+  }
+  if (ok || retention === null) {
+    return undefined;
+  }
+  return {
+    code: 'binlog-retention',
+    severity: 'warning',
+    message:
+      retention === 0
+        ? 'Binlogs are never purged automatically (expire_logs_days and binlog_expire_logs_seconds are 0): the disk fills up over time.'
+        : `Binlogs are purged after ${retention} seconds: a DMS task stopped longer than that cannot resume.`,
+    fix: 'Set expire_logs_days=1 or more (MySQL 8: binlog_expire_logs_seconds=86400 or more) in my.cnf.',
+  };
+}
+
 type Check = {
   check: CdcPreflightCheck;
   finding?: SourceFinding;
@@ -167,25 +195,7 @@ export function checkServerSettings(
       expected: rds ? ">= 86400 (RDS: 'binlog retention hours')" : '>= 86400',
       ok: retentionOk,
     },
-    finding: rds
-      ? {
-          code: 'binlog-retention-rds',
-          severity: 'warning',
-          message:
-            'On RDS and Aurora the binlog retention comes from mysql.rds_configuration, not from expire_logs_days; by default binlogs go as soon as possible and a paused DMS task loses its position.',
-          fix: "CALL mysql.rds_set_configuration('binlog retention hours', 24);",
-        }
-      : retentionOk || retention === null
-      ? undefined
-      : {
-          code: 'binlog-retention',
-          severity: 'warning',
-          message:
-            retention === 0
-              ? 'Binlogs are never purged automatically (expire_logs_days and binlog_expire_logs_seconds are 0): the disk fills up over time.'
-              : `Binlogs are purged after ${retention} seconds: a DMS task stopped longer than that cannot resume.`,
-          fix: 'Set expire_logs_days=1 or more (MySQL 8: binlog_expire_logs_seconds=86400 or more) in my.cnf.',
-        },
+    finding: retentionFinding(retention, retentionOk, rds),
   });
 
   // MySQL 8.0.20+ and MariaDB 10.2+ can compress binlog events; DMS cannot read them.

@@ -6,3 +6,7 @@ export type {
   DmsActionOptions,
   DmsLandingConfig,
 } from './dms/dmsActionContext';
+export { createIcebergTableCreateAction } from './glue/createIcebergTables';
+export { createGlueJobCreateAction } from './glue/createGlueJobs';
+export { createSfnPipelineCreateAction } from './sfn/createPipeline';
+export * from './glue/pipelineExports';

@@ -13,7 +13,7 @@ import {
   exampleInputs,
   instanceSource,
   notFound,
-} from './__testUtils__';
+} from './__testUtils__/dmsTestContext';
 
 const dms = mockClient(DatabaseMigrationServiceClient);
 
@@ -115,7 +115,7 @@ describe('datalake:dms:endpoint:create', () => {
       Endpoints: [
         {
           EndpointIdentifier: 'dl-sakila-mysql',
-          EndpointType: 'SOURCE',
+          EndpointType: 'SOURCE' as any, // DMS answers in upper case
           EngineName: 'mysql',
           DatabaseName: 'another_db',
           MySQLSettings: {

@@ -15,7 +15,7 @@ import {
   dmsOptions,
   exampleInputs,
   notFound,
-} from './__testUtils__';
+} from './__testUtils__/dmsTestContext';
 
 const dms = mockClient(DatabaseMigrationServiceClient);
 

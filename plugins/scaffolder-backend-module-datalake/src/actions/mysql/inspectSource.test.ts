@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 function inputOf(example: string) {
-  return parse(example).steps[0].input as Record<string, unknown>;
+  return parse(example).steps[0].input;
 }
 
 describe('datalake:mysql:source:inspect', () => {

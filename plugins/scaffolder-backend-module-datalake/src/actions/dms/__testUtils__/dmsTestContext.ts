@@ -5,7 +5,7 @@ import {
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { MysqlSourceConfig } from '@datalake-portal/backstage-plugin-datalake-node';
 import { parse } from 'yaml';
-import { DmsActionOptions } from './dmsActionContext';
+import { DmsActionOptions } from '../dmsActionContext';
 
 export const instanceSource: MysqlSourceConfig = {
   id: 'sakila',
@@ -70,5 +70,5 @@ export function actionContext(
   input: Record<string, unknown>,
   isDryRun = false,
 ) {
-  return { ...createMockActionContext({ input }), isDryRun };
+  return { ...createMockActionContext({ input: input as any }), isDryRun };
 }

@@ -1,0 +1,401 @@
+/*
+ * Answers `GET /v1/runs`: the DMS task, Glue job runs and Step Functions executions behind a
+ * table, i.e. of the table and everything upstream of it, newest first. Each AWS service is read
+ * independently: one failing marks its source as `error` with the failure named, and the others
+ * still answer. AWS resources are resolved from the catalog entity and the names the pipeline
+ * actions record (see ../lineage/pipelineConventions.ts), never from the request.
+ */
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { assertError, InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DATALAKE_ANNOTATIONS,
+  DmsTaskStatus,
+  LINEAGE_DEPTH,
+  RunEntry,
+  RunSourceStatus,
+  RUNS_PAGE_SIZE,
+  RunsResponse,
+} from '@datalake-portal/backstage-plugin-datalake-common';
+import { MysqlTableRef } from '../lineage/buildLineageGraph';
+import {
+  ACTIVE_JOB_STATES,
+  defaultPipelineName,
+  dmsTaskReplicates,
+  FAILED_JOB_STATES,
+  jobNameFor,
+  recordedLineage,
+} from '../lineage/pipelineConventions';
+import {
+  dependsOnRefs,
+  getEntities,
+  getTableEntity,
+  glueNameOf,
+  isTableEntity,
+  normaliseEntityRef,
+} from '../lineage/tableEntities';
+import { AwsStatusReader } from './AwsStatusReader';
+
+/** How many failed executions per request get their history read (GetExecutionHistory). */
+const MAX_FAILURES_EXPLAINED = 10;
+
+/** The AWS resources behind a table. */
+export interface RunTargets {
+  jobNames: string[];
+  pipelines: string[];
+  mysqlTables: MysqlTableRef[];
+  /** Sources whose DMS tasks count when the MySQL tables are unknown. */
+  sourceIds: string[];
+}
+
+function consoleBase(region: string, service: string) {
+  return `https://${region}.console.aws.amazon.com/${service}/home?region=${region}`;
+}
+
+function seconds(from: string | null, to: string | null): number | null {
+  return from && to
+    ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000))
+    : null;
+}
+
+function glueStatus(state: string): RunEntry['status'] {
+  if (ACTIVE_JOB_STATES.has(state)) return 'running';
+  if (state === 'SUCCEEDED') return 'succeeded';
+  if (state === 'TIMEOUT') return 'timed-out';
+  if (FAILED_JOB_STATES.has(state)) return 'failed';
+  return 'stopped';
+}
+
+function sfnStatus(status: string): RunEntry['status'] {
+  switch (status) {
+    case 'RUNNING':
+    case 'PENDING_REDRIVE':
+      return 'running';
+    case 'SUCCEEDED':
+      return 'succeeded';
+    case 'TIMED_OUT':
+      return 'timed-out';
+    case 'FAILED':
+      return 'failed';
+    default:
+      return 'stopped';
+  }
+}
+
+/** `startedAt` descending, then source and id, so that pages are stable. */
+function compareRuns(a: RunEntry, b: RunEntry): number {
+  return (
+    b.startedAt.localeCompare(a.startedAt) ||
+    `${a.source}:${a.id}`.localeCompare(`${b.source}:${b.id}`)
+  );
+}
+
+function encodeCursor(run: RunEntry): string {
+  return Buffer.from(
+    JSON.stringify([run.startedAt, run.source, run.id]),
+  ).toString('base64url');
+}
+
+function decodeCursor(cursor: string): RunEntry {
+  try {
+    const [startedAt, source, id] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
+    if (
+      typeof startedAt !== 'string' ||
+      typeof source !== 'string' ||
+      typeof id !== 'string'
+    ) {
+      throw new Error('bad shape');
+    }
+    return { startedAt, source, id } as RunEntry;
+  } catch {
+    throw new InputError(`Invalid cursor '${cursor}'`);
+  }
+}
+
+/** Parses `limit`. */
+export function parseLimit(value: unknown): number {
+  if (value === undefined || value === '') return RUNS_PAGE_SIZE.default;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > RUNS_PAGE_SIZE.max) {
+    throw new InputError(
+      `limit must be an integer from 1 to ${RUNS_PAGE_SIZE.max}, got '${value}'`,
+    );
+  }
+  return limit;
+}
+
+/**
+ * Run status of table entities.
+ *
+ * @public
+ */
+export class RunStatusService {
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      aws: AwsStatusReader;
+      logger: LoggerService;
+      region: string;
+    },
+  ) {}
+
+  async getRuns(
+    entityRef: string,
+    page: { limit?: number; cursor?: string },
+    credentials: BackstageCredentials,
+  ): Promise<RunsResponse> {
+    const ref = normaliseEntityRef(entityRef);
+    const limit = page.limit ?? RUNS_PAGE_SIZE.default;
+    const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+    const root = await getTableEntity(this.options.catalog, ref, credentials);
+    const tables = await this.upstreamTables(root, credentials);
+    const targets = await this.resolveTargets(tables);
+
+    const [glue, sfn, dms] = await Promise.all([
+      this.glueRuns(targets.jobNames),
+      this.sfnRuns(targets.pipelines),
+      this.dmsStatus(targets),
+    ]);
+    const all = [...glue.runs, ...sfn.runs].sort(compareRuns);
+    const start = after ? all.findIndex(r => compareRuns(r, after) > 0) : 0;
+    const rest = start < 0 ? [] : all.slice(start);
+    const runs = rest.slice(0, limit);
+    return {
+      entityRef: ref,
+      sources: { dms: dms.status, glue: glue.status, stepFunctions: sfn.status },
+      dms: dms.tasks,
+      runs,
+      ...(rest.length > limit
+        ? { nextCursor: encodeCursor(runs[runs.length - 1]) }
+        : {}),
+      checkedAt: new Date().toISOString(),
+    };
+  }
+
+  /** The table and every table upstream of it the caller may see. */
+  async upstreamTables(
+    root: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<Entity[]> {
+    const seen = new Map<string, Entity>([[refOf(root), root]]);
+    let frontier = [root];
+    for (let hop = 0; hop < LINEAGE_DEPTH.max && frontier.length; hop++) {
+      const refs = [...new Set(frontier.flatMap(dependsOnRefs))].filter(
+        r => !seen.has(r),
+      );
+      const found = (
+        await getEntities(this.options.catalog, refs, credentials)
+      ).filter(isTableEntity);
+      found.forEach(e => seen.set(refOf(e), e));
+      frontier = found;
+    }
+    return [...seen.values()];
+  }
+
+  /**
+   * Jobs, pipelines and MySQL tables of the tables. Without Glue (table parameters unreadable)
+   * the names fall back to the conventions on the entity (system = source, layer annotation), so
+   * Step Functions and DMS still answer when Glue does not.
+   */
+  async resolveTargets(tables: Entity[]): Promise<RunTargets> {
+    const jobNames = new Set<string>();
+    const pipelines = new Set<string>();
+    const sourceIds = new Set<string>();
+    const mysqlTables = new Map<string, MysqlTableRef>();
+    await Promise.all(
+      tables.map(async entity => {
+        const glue = glueNameOf(entity);
+        if (!glue) return;
+        const layer = entity.metadata.annotations?.[DATALAKE_ANNOTATIONS.layer];
+        const system = entity.spec?.system;
+        const fallbackSource =
+          typeof system === 'string'
+            ? parseEntityRef(system, { defaultKind: 'system' }).name
+            : undefined;
+        let recorded: ReturnType<typeof recordedLineage> | undefined;
+        try {
+          recorded = recordedLineage(
+            await this.options.aws.tableParameters(glue.database, glue.table),
+          );
+        } catch (e) {
+          assertError(e);
+          this.options.logger.debug(
+            `Table parameters of ${glue.database}.${glue.table} unreadable: ${e.message}`,
+          );
+        }
+        const sourceId = recorded?.sourceId ?? fallbackSource;
+        const pipeline =
+          recorded?.pipeline ??
+          (sourceId ? defaultPipelineName(sourceId) : undefined);
+        if (sourceId) sourceIds.add(sourceId);
+        if (!pipeline) return;
+        pipelines.add(pipeline);
+        const job = jobNameFor(pipeline, layer, glue.table);
+        if (job) jobNames.add(job);
+        for (const m of recorded?.mysqlUpstream ?? []) {
+          mysqlTables.set(`${m.sourceId}/${m.schema}.${m.table}`, m);
+        }
+      }),
+    );
+    return {
+      jobNames: [...jobNames].sort(),
+      pipelines: [...pipelines].sort(),
+      mysqlTables: [...mysqlTables.values()],
+      sourceIds: [...sourceIds].sort(),
+    };
+  }
+
+  private async glueRuns(jobNames: string[]) {
+    const { region } = this.options;
+    const failures: string[] = [];
+    const runs: RunEntry[] = [];
+    await Promise.all(
+      jobNames.map(async job => {
+        try {
+          for (const run of await this.options.aws.jobRuns(job)) {
+            runs.push({
+              source: 'glue',
+              id: run.id,
+              name: job,
+              status: glueStatus(run.state),
+              awsStatus: run.state,
+              startedAt: run.startedOn ?? '',
+              endedAt: run.completedOn,
+              durationSeconds:
+                run.executionTimeSeconds ??
+                seconds(run.startedOn, run.completedOn),
+              dpuSeconds: run.dpuSeconds,
+              error: run.errorMessage,
+              failedState: null,
+              consoleUrl: `https://${region}.console.aws.amazon.com/gluestudio/home?region=${region}#/job/${encodeURIComponent(
+                job,
+              )}/run/${encodeURIComponent(run.id)}`,
+            });
+          }
+        } catch (e) {
+          assertError(e);
+          failures.push(`${job}: ${e.message}`);
+        }
+      }),
+    );
+    return { runs, status: sourceStatus('Glue', failures) };
+  }
+
+  private async sfnRuns(pipelines: string[]) {
+    const { aws, region } = this.options;
+    const failures: string[] = [];
+    const runs: RunEntry[] = [];
+    await Promise.all(
+      pipelines.map(async pipeline => {
+        try {
+          const arn = await aws.stateMachineArn(pipeline);
+          if (!arn) return;
+          const executions = await aws.executions(arn);
+          let explained = 0;
+          for (const execution of executions) {
+            const status = sfnStatus(execution.status);
+            let failure = null;
+            if (
+              (status === 'failed' || status === 'timed-out') &&
+              explained++ < MAX_FAILURES_EXPLAINED
+            ) {
+              failure = await aws.executionFailure(execution.executionArn);
+            }
+            runs.push({
+              source: 'stepFunctions',
+              id: execution.name,
+              name: pipeline,
+              status,
+              awsStatus: execution.status,
+              startedAt: execution.startDate ?? '',
+              endedAt: execution.stopDate,
+              durationSeconds: seconds(execution.startDate, execution.stopDate),
+              dpuSeconds: null,
+              error: failure
+                ? [failure.error, failure.cause].filter(Boolean).join(': ') ||
+                  null
+                : null,
+              failedState: failure?.failedState ?? null,
+              consoleUrl: `${consoleBase(
+                region,
+                'states',
+              )}#/v2/executions/details/${encodeURIComponent(
+                execution.executionArn,
+              )}`,
+            });
+          }
+        } catch (e) {
+          assertError(e);
+          failures.push(`${pipeline}: ${e.message}`);
+        }
+      }),
+    );
+    return { runs, status: sourceStatus('Step Functions', failures) };
+  }
+
+  private async dmsStatus(targets: RunTargets) {
+    const { aws, region } = this.options;
+    if (targets.sourceIds.length === 0 && targets.mysqlTables.length === 0) {
+      return { tasks: [], status: { status: 'ok' } as RunSourceStatus };
+    }
+    try {
+      const all = await aws.replicationTasks();
+      const relevant = all.filter(task =>
+        targets.mysqlTables.length > 0
+          ? targets.mysqlTables.some(m => dmsTaskReplicates(task, m))
+          : targets.sourceIds.some(s => task.id.startsWith(`dl-${s}-`)),
+      );
+      const tasks: DmsTaskStatus[] = await Promise.all(
+        relevant.map(async task => {
+          const statistics = await aws.tableStatistics(task.arn);
+          const wanted = (schema: string, table: string) =>
+            targets.mysqlTables.length === 0 ||
+            targets.mysqlTables.some(
+              m =>
+                m.schema.toLowerCase() === schema.toLowerCase() &&
+                m.table.toLowerCase() === table.toLowerCase(),
+            );
+          return {
+            taskId: task.id,
+            status: task.status,
+            stopReason: task.stopReason,
+            lastFailureMessage: task.lastFailureMessage,
+            fullLoadProgressPercent: task.fullLoadProgressPercent,
+            tablesLoaded: task.tablesLoaded,
+            tablesErrored: task.tablesErrored,
+            startedAt: task.startedAt,
+            tables: statistics.filter(s => wanted(s.schema, s.table)),
+            consoleUrl: `https://${region}.console.aws.amazon.com/dms/v2/home?region=${region}#taskDetails/${encodeURIComponent(
+              task.id,
+            )}`,
+          };
+        }),
+      );
+      return { tasks, status: { status: 'ok' } as RunSourceStatus };
+    } catch (e) {
+      assertError(e);
+      return {
+        tasks: [],
+        status: sourceStatus('DMS', [e.message]),
+      };
+    }
+  }
+}
+
+function sourceStatus(service: string, failures: string[]): RunSourceStatus {
+  return failures.length === 0
+    ? { status: 'ok' }
+    : { status: 'error', error: `${service}: ${failures.join('; ')}` };
+}
+
+function refOf(entity: Entity): string {
+  return normaliseEntityRef(
+    `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`,
+  );
+}

@@ -1,0 +1,291 @@
+/*
+ * Reads the Iceberg metadata of a table entity for the freshness and metadata routes.
+ *
+ * The S3 location is resolved server-side from the catalog entity, with the caller's
+ * credentials, so a caller can only reach tables the catalog lets them see and never names an
+ * S3 object. Parsed metadata is cached per metadata location: Iceberg writes a new metadata
+ * file on every commit, so a cached entry is never stale for its location. What can lag is the
+ * entity's `metadata-location` annotation, which changes only when the catalog provider next
+ * syncs the Glue table; freshness is therefore as recent as the last catalog sync.
+ */
+import {
+  AuthService,
+  BackstageCredentials,
+  CacheService,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { assertError, InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DATALAKE_ANNOTATIONS,
+  TABLE_ENTITY_TYPES,
+  TableFreshnessResponse,
+  TableMetadataResponse,
+  TableSnapshot,
+  TableSnapshotRef,
+} from '@datalake-portal/backstage-plugin-datalake-common';
+import {
+  currentSnapshot,
+  DatalakeAwsClientFactory,
+  IcebergMetadataReader,
+  IcebergSnapshot,
+  IcebergTableMetadata,
+  latestDataChange,
+} from '@datalake-portal/backstage-plugin-datalake-node';
+
+/** Default of `datalake.freshness.cacheTtlSeconds`. @public */
+export const DEFAULT_FRESHNESS_CACHE_TTL_SECONDS = 60;
+
+const CACHE_KEY_PREFIX = 'iceberg-metadata:v1:';
+
+/** What is cached per metadata location. */
+interface CachedMetadata {
+  readAt: string;
+  metadata: IcebergTableMetadata;
+}
+
+/** Reads Iceberg metadata, normally from S3. @public */
+export interface IcebergMetadataSource {
+  read(metadataLocation: string): Promise<IcebergTableMetadata>;
+}
+
+/** Options of the table routes' service methods. @public */
+export interface TableRequestOptions {
+  /**
+   * The caller's credentials; catalog permissions apply to them. Without them the plugin's own
+   * service credentials are used, for backend-internal callers only.
+   */
+  credentials?: BackstageCredentials;
+}
+
+function readTtlSeconds(config: RootConfigService): number {
+  const ttl =
+    config.getOptionalNumber('datalake.freshness.cacheTtlSeconds') ??
+    DEFAULT_FRESHNESS_CACHE_TTL_SECONDS;
+  if (!Number.isFinite(ttl) || ttl <= 0) {
+    throw new InputError(
+      `datalake.freshness.cacheTtlSeconds must be a positive number, got ${ttl}`,
+    );
+  }
+  return ttl;
+}
+
+function iso(timestampMs: number): string {
+  return new Date(timestampMs).toISOString();
+}
+
+function snapshotRef(snapshot: IcebergSnapshot | undefined) {
+  if (!snapshot) {
+    return null;
+  }
+  const ref: TableSnapshotRef = {
+    snapshotId: snapshot.snapshotId,
+    timestamp: iso(snapshot.timestampMs),
+    operation: snapshot.operation ?? null,
+    addedRecords: snapshot.addedRecords ?? null,
+    deletedRecords: snapshot.deletedRecords ?? null,
+  };
+  return ref;
+}
+
+function historyEntry(snapshot: IcebergSnapshot): TableSnapshot {
+  return {
+    snapshotId: snapshot.snapshotId,
+    parentSnapshotId: snapshot.parentSnapshotId ?? null,
+    timestamp: iso(snapshot.timestampMs),
+    operation: snapshot.operation ?? null,
+    addedRecords: snapshot.addedRecords ?? null,
+    deletedRecords: snapshot.deletedRecords ?? null,
+    totalRecords: snapshot.totalRecords ?? null,
+    addedFiles: snapshot.addedDataFiles ?? null,
+    totalFilesSize: snapshot.totalFilesSize ?? null,
+  };
+}
+
+/**
+ * Resolves table entities to their Iceberg metadata and answers the freshness and metadata
+ * routes.
+ *
+ * @public
+ */
+export class TableMetadataService {
+  private readonly inFlight = new Map<string, Promise<CachedMetadata>>();
+
+  static create(options: {
+    config: RootConfigService;
+    logger: LoggerService;
+    cache: CacheService;
+    catalog: CatalogService;
+    auth: AuthService;
+    /** Shared AWS clients; built from `config` when absent. */
+    awsClients?: DatalakeAwsClientFactory;
+    /** Where metadata files are read from; S3 through `awsClients` when absent. */
+    metadataSource?: IcebergMetadataSource;
+  }): TableMetadataService {
+    const ttlSeconds = readTtlSeconds(options.config);
+    const metadataSource =
+      options.metadataSource ??
+      IcebergMetadataReader.create({
+        clients:
+          options.awsClients ??
+          DatalakeAwsClientFactory.fromConfig(options.config),
+      });
+    return new TableMetadataService(
+      options.logger,
+      options.cache.withOptions({ defaultTtl: ttlSeconds * 1000 }),
+      options.catalog,
+      options.auth,
+      metadataSource,
+    );
+  }
+
+  private constructor(
+    private readonly logger: LoggerService,
+    private readonly cache: CacheService,
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+    private readonly metadataSource: IcebergMetadataSource,
+  ) {}
+
+  /** When the table's data last changed, from its current Iceberg metadata. */
+  async getFreshness(
+    entityRef: string,
+    options: TableRequestOptions = {},
+  ): Promise<TableFreshnessResponse> {
+    const table = await this.resolveTable(entityRef, options);
+    const { metadata, readAt } = await this.readMetadata(
+      table.metadataLocation,
+    );
+    const current = currentSnapshot(metadata);
+    return {
+      entityRef: table.entityRef,
+      metadataLocation: table.metadataLocation,
+      lastDataChange: snapshotRef(latestDataChange(metadata)),
+      currentSnapshot: snapshotRef(current),
+      totalRecords: current?.totalRecords ?? null,
+      totalFilesSize: current?.totalFilesSize ?? null,
+      checkedAt: readAt,
+    };
+  }
+
+  /** Format, schema, partition spec and snapshot history of the table. */
+  async getMetadata(
+    entityRef: string,
+    options: TableRequestOptions = {},
+  ): Promise<TableMetadataResponse> {
+    const table = await this.resolveTable(entityRef, options);
+    const { metadata, readAt } = await this.readMetadata(
+      table.metadataLocation,
+    );
+    return {
+      entityRef: table.entityRef,
+      metadataLocation: table.metadataLocation,
+      formatVersion: metadata.formatVersion,
+      currentSnapshotId: metadata.currentSnapshotId ?? null,
+      partitionSpec: metadata.partitionSpec.map(f => ({
+        sourceColumn: f.sourceColumn ?? null,
+        transform: f.transform,
+        name: f.name,
+      })),
+      schema: metadata.schema.map(f => ({
+        id: f.id,
+        name: f.name,
+        type: f.type,
+        required: f.required,
+        doc: f.doc ?? null,
+      })),
+      snapshots: metadata.snapshots.map(historyEntry),
+      checkedAt: readAt,
+    };
+  }
+
+  private async resolveTable(
+    entityRef: string,
+    options: TableRequestOptions,
+  ): Promise<{ entityRef: string; metadataLocation: string }> {
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(parseEntityRef(entityRef));
+    } catch (e) {
+      assertError(e);
+      throw new InputError(`Invalid entity ref '${entityRef}': ${e.message}`);
+    }
+    const credentials =
+      options.credentials ?? (await this.auth.getOwnServiceCredentials());
+    const entity = await this.catalog.getEntityByRef(ref, { credentials });
+    // An entity the caller may not see is indistinguishable from one that does not exist.
+    if (!entity || !isTableEntity(entity)) {
+      throw new NotFoundError(`No data lake table entity ${ref}`);
+    }
+    const metadataLocation =
+      entity.metadata.annotations?.[DATALAKE_ANNOTATIONS.metadataLocation];
+    if (!metadataLocation) {
+      throw new NotFoundError(
+        `${ref} has no ${DATALAKE_ANNOTATIONS.metadataLocation} annotation: it is not an Iceberg table, or the catalog has not synced it since it was created`,
+      );
+    }
+    return { entityRef: ref, metadataLocation };
+  }
+
+  private async readMetadata(
+    metadataLocation: string,
+  ): Promise<CachedMetadata> {
+    const key = `${CACHE_KEY_PREFIX}${metadataLocation}`;
+    const cached = await this.cacheGet(key);
+    if (cached) {
+      return cached;
+    }
+    // Concurrent requests for the same table share one S3 read.
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.readAndCache(key, metadataLocation).finally(() =>
+        this.inFlight.delete(key),
+      );
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async readAndCache(
+    key: string,
+    metadataLocation: string,
+  ): Promise<CachedMetadata> {
+    this.logger.debug(`Reading Iceberg metadata ${metadataLocation}`);
+    const entry: CachedMetadata = {
+      readAt: new Date().toISOString(),
+      metadata: await this.metadataSource.read(metadataLocation),
+    };
+    try {
+      await this.cache.set(key, JSON.stringify(entry));
+    } catch (e) {
+      // The answer is correct without the cache; an unavailable cache store only costs reads.
+      assertError(e);
+      this.logger.warn(`Could not cache ${metadataLocation}: ${e.message}`);
+    }
+    return entry;
+  }
+
+  private async cacheGet(key: string): Promise<CachedMetadata | undefined> {
+    try {
+      const value = await this.cache.get<string>(key);
+      return value ? (JSON.parse(value) as CachedMetadata) : undefined;
+    } catch (e) {
+      assertError(e);
+      this.logger.warn(`Could not read the metadata cache: ${e.message}`);
+      return undefined;
+    }
+  }
+}
+
+function isTableEntity(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
+    (Object.values(TABLE_ENTITY_TYPES) as unknown[]).includes(entity.spec?.type)
+  );
+}

@@ -1,0 +1,5 @@
+export {
+  validateRowFilter,
+  MAX_ROW_FILTER_LENGTH,
+  type RowFilterValidation,
+} from './rowFilter';

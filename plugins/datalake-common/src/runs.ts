@@ -1,0 +1,105 @@
+/*
+ * Response types of the run status route of the data lake backend (`/api/datalake/v1/runs`).
+ */
+
+/** Whether one AWS source of the run status answered. @public */
+export interface RunSourceStatus {
+  status: 'ok' | 'error';
+  /** What failed, e.g. `Glue: Service unavailable`; only with `status: 'error'`. */
+  error?: string;
+}
+
+/** A DMS task table's statistics. @public */
+export interface DmsTableStatistics {
+  schema: string;
+  table: string;
+  /** e.g. `Table completed`, `Before load`, `Table error`. */
+  state: string | null;
+  fullLoadRows: number | null;
+  inserts: number | null;
+  updates: number | null;
+  deletes: number | null;
+  /** ISO 8601 time of the last change applied. */
+  lastUpdateTime: string | null;
+}
+
+/** The DMS replication task that feeds the table. @public */
+export interface DmsTaskStatus {
+  taskId: string;
+  /** e.g. `running`, `stopped`, `failed`, `ready`. */
+  status: string;
+  stopReason: string | null;
+  lastFailureMessage: string | null;
+  /** 0–100 during and after the full load. */
+  fullLoadProgressPercent: number | null;
+  tablesLoaded: number | null;
+  tablesErrored: number | null;
+  startedAt: string | null;
+  tables: DmsTableStatistics[];
+  consoleUrl: string;
+}
+
+/** One run on the timeline: a Glue job run or a Step Functions execution. @public */
+export interface RunEntry {
+  source: 'glue' | 'stepFunctions';
+  /** Job run id or execution name. */
+  id: string;
+  /** Glue job name or state machine name. */
+  name: string;
+  /** Normalised status: `running`, `succeeded`, `failed`, `stopped`, `timed-out`. */
+  status: 'running' | 'succeeded' | 'failed' | 'stopped' | 'timed-out';
+  /** The AWS state as reported, e.g. `FAILED`, `TIMEOUT`, `ABORTED`. */
+  awsStatus: string;
+  startedAt: string;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  /** Glue runs: DPU-seconds consumed. */
+  dpuSeconds: number | null;
+  /** Glue: the run's error message; Step Functions: the failing state's error and cause. */
+  error: string | null;
+  /** Step Functions: the state that failed. */
+  failedState: string | null;
+  consoleUrl: string;
+}
+
+/** `GET /v1/runs`: DMS, Glue and Step Functions status of a table, newest first. @public */
+export interface RunsResponse {
+  entityRef: string;
+  sources: {
+    dms: RunSourceStatus;
+    glue: RunSourceStatus;
+    stepFunctions: RunSourceStatus;
+  };
+  dms: DmsTaskStatus[];
+  runs: RunEntry[];
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+  checkedAt: string;
+}
+
+/** Default and maximum of the `limit` query parameter of `/v1/runs`. @public */
+export const RUNS_PAGE_SIZE = { default: 25, max: 100 } as const;
+
+/**
+ * The annotation declaring a table's freshness SLA, e.g. `24h`, `90m`, `2d`.
+ *
+ * @public
+ */
+export const FRESHNESS_SLA_ANNOTATION = 'datalake-portal.io/freshness-sla';
+
+/**
+ * Parses a freshness SLA (`<number><s|m|h|d>`) into milliseconds; undefined when malformed.
+ *
+ * @public
+ */
+export function parseFreshnessSla(value: string | undefined): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/.exec(value ?? '');
+  if (!match) {
+    return undefined;
+  }
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 's' | 'm' | 'h' | 'd'
+  ];
+  const ms = Number(match[1]) * unit;
+  return ms > 0 ? ms : undefined;
+}

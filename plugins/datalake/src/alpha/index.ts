@@ -1,0 +1,6 @@
+export { datalakeApi } from './apis';
+export { tableOverviewEntityCard } from './entityCards';
+export {
+  tableSchemaEntityContent,
+  tableSnapshotsEntityContent,
+} from './entityContents';

@@ -1,0 +1,2 @@
+export { datalakeApiRef, type DatalakeApi } from './DatalakeApi';
+export { DatalakeClient } from './DatalakeClient';

@@ -1,0 +1,1 @@
+export { TableOverviewCard } from './TableOverviewCard';

@@ -1,0 +1,1 @@
+export { TableSchemaContent } from './TableSchemaContent';

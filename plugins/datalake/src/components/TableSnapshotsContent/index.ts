@@ -1,0 +1,1 @@
+export { TableSnapshotsContent } from './TableSnapshotsContent';
