@@ -57,5 +57,40 @@ export interface Config {
         };
       };
     }>;
+    /** Access requests that become Lake Formation grants. */
+    access?: {
+      /** The longest access a request may ask for, in days. Defaults to 90. */
+      maxDurationDays?: number;
+      /**
+       * Who is granted in AWS for a Backstage identity: a user's own entry wins, then the first
+       * entry of a group the user belongs to, then `defaultPrincipal`.
+       * @visibility backend
+       */
+      principals?: Array<{
+        /** A user or group entity ref, e.g. `group:default/analysts`. */
+        entityRef: string;
+        /** An IAM role or user ARN, or an Identity Center user or group ARN. */
+        principal: string;
+      }>;
+      /**
+       * A principal pattern with `{namespace}` and `{name}` of the requesting user.
+       * @visibility backend
+       */
+      defaultPrincipal?: string;
+      /** Days before expiry at which the requester is told. Defaults to 2. */
+      expiryNoticeDays?: number;
+      /** Seconds a node holds an approved grant before the reconcile job retries it. Defaults to 300. */
+      grantLeaseSeconds?: number;
+      reconcile?: {
+        /** Revoke grants to our principals that no request accounts for. Defaults to false. */
+        revokeUnmanagedGrants?: boolean;
+        /** Defaults to every 5 minutes. */
+        schedule?: import('@backstage/backend-plugin-api').SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+      expiry?: {
+        /** Defaults to every minute. */
+        schedule?: import('@backstage/backend-plugin-api').SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+    };
   };
 }

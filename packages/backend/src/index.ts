@@ -5,6 +5,7 @@
  * app-config.production.yaml.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { searchModuleDatalakeTableColumns } from '@datalake-portal/backstage-plugin-catalog-backend-module-datalake';
 
 const backend = createBackend();
 
@@ -37,11 +38,7 @@ backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 // Table columns and their comments become searchable.
-backend.add(
-  import(
-    '@datalake-portal/backstage-plugin-catalog-backend-module-datalake'
-  ).then(m => ({ default: m.searchModuleDatalakeTableColumns })),
-);
+backend.add(searchModuleDatalakeTableColumns);
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

@@ -17,3 +17,19 @@ export {
   type AccessRequestPolicyUser,
   type AccessRequestPermissionQuery,
 } from './access';
+export {
+  createLineageRouter,
+  LineageService,
+  buildLineageGraph,
+  toOpenLineageEvents,
+  type LineageFacts,
+  type LineageTable,
+} from './lineage';
+export {
+  createRunsRouter,
+  RunStatusService,
+  DatalakeStatusServices,
+  CoalescingCache,
+  RunAlertsCheck,
+  scheduleRunAlerts,
+} from './runs';

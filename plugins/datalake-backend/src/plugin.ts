@@ -8,6 +8,12 @@ import { datalakeSourcePermissions } from '@datalake-portal/backstage-plugin-dat
 import { setupAccessRequests } from './access';
 import { createRouter } from './router';
 import { createTablesRouter, TableMetadataService } from './tables';
+import { createLineageRouter } from './lineage';
+import {
+  createRunsRouter,
+  DatalakeStatusServices,
+  scheduleRunAlerts,
+} from './runs';
 import { SourceInspectionService } from './services/SourceInspectionService';
 
 /**
@@ -75,6 +81,17 @@ export const datalakePlugin = createBackendPlugin({
             }),
           }),
         );
+        const status = DatalakeStatusServices.create({
+          ...{ config, logger, cache, catalog, auth },
+        });
+        httpRouter.use(
+          createLineageRouter({ httpAuth, ...status.routeOptions }),
+        );
+        httpRouter.use(createRunsRouter({ httpAuth, runs: status.runs }));
+        await scheduleRunAlerts({
+          ...{ config, logger, scheduler, database, catalog, auth },
+          ...{ notifications, status },
+        });
       },
     });
   },

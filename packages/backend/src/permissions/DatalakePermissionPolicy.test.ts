@@ -156,13 +156,19 @@ describe('DatalakePermissionPolicy', () => {
         result: AuthorizeResult.CONDITIONAL,
         conditions: {
           anyOf: [
-            { rule: 'IS_REQUESTER', params: { userEntityRef: 'user:default/ana' } },
+            {
+              rule: 'IS_REQUESTER',
+              params: { userEntityRef: 'user:default/ana' },
+            },
             { rule: 'IS_TABLE_OWNER' },
           ],
         },
       });
       await expect(
-        policy.handle({ permission: datalakeAccessRequestRevokePermission }, admin),
+        policy.handle(
+          { permission: datalakeAccessRequestRevokePermission },
+          admin,
+        ),
       ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
     });
   });
