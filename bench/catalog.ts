@@ -52,11 +52,11 @@ function snapshotCatalog(file: string) {
   try {
     const rows = db
       .prepare(
-        `SELECT r.entity_ref AS ref, r.unprocessed_hash AS u, r.result_hash AS r, f.hash AS f, f.last_updated_at AS t
-           FROM refresh_state r LEFT JOIN final_entities f ON f.entity_id = r.entity_id`,
+        // What a provider's mutation writes: the unprocessed entity, its hash and discovery time.
+        `SELECT entity_ref AS ref, unprocessed_hash AS u, last_discovery_at AS d FROM refresh_state`,
       )
-      .all() as Array<{ ref: string; u: string; r: string; f: string; t: string }>;
-    return new Map(rows.map(row => [row.ref, `${row.u}|${row.r}|${row.f}|${row.t}`]));
+      .all() as Array<{ ref: string; u: string; d: string }>;
+    return new Map(rows.map(row => [row.ref, `${row.u}|${row.d}`]));
   } finally {
     db.close();
   }
@@ -199,25 +199,24 @@ async function main() {
     }
 
     const expectedEntities = DATABASES * (TABLES_PER_DATABASE + 1);
-    const processed = async () => {
+    const processed = async (): Promise<number> => {
       const response = await json(
         `${backendUrl}/api/catalog/entities/by-query?filter=kind=resource&limit=1`,
       );
-      return response.totalItems >= expectedEntities ? response.totalItems : undefined;
+      return response.totalItems;
     };
 
     const first = await sync('first');
-    const processingStarted = Date.now();
-    await waitUntil('the catalog to process every entity', processed, 30 * 60_000, 1000);
-    const processingMs = Date.now() - processingStarted;
     const catalogFile = path.join(work, 'db', 'catalog.sqlite');
-    // Let stitching settle before taking the reference snapshot.
-    await new Promise(resolve => setTimeout(resolve, 5_000));
     const before = snapshotCatalog(catalogFile);
-
+    if (before.size !== expectedEntities) {
+      throw new Error(`The catalog holds ${before.size} entities, expected ${expectedEntities}`);
+    }
+    // The catalog keeps processing (stitching) the new entities in the background; that is its own
+    // work, not the provider's, and is reported as the share done by the second sync.
     const second = await sync('second');
-    await new Promise(resolve => setTimeout(resolve, 10_000));
     const after = snapshotCatalog(catalogFile);
+    const processedByNow = await processed().catch(() => undefined);
     let rewritten = 0;
     for (const [ref, state] of after) if (before.get(ref) !== state) rewritten += 1;
 
@@ -242,7 +241,7 @@ async function main() {
       },
       targets: { maxGlueCalls: callBudget, maxWallMs: wallBudgetMs, maxRssIncreaseMb: 400, rewrittenOnUnchangedSync: 0 },
       firstSync: { ...first, callsRatioToMinimum: +(first.glueCalls / minimumCalls).toFixed(3) },
-      catalogProcessingMs: processingMs,
+      entitiesProcessedByTheCatalogAtSecondSync: processedByNow,
       secondSync: { ...second, callsRatioToMinimum: +(second.glueCalls / minimumCalls).toFixed(3), entitiesRewritten: rewritten },
       verdict: {
         callsWithinBudget: first.glueCalls <= callBudget && second.glueCalls <= callBudget,

@@ -38,7 +38,10 @@ exports.up = async function up(knex) {
     table.string('grant_claimed_at', 24).nullable();
     table.string('data_cells_filter', 255).nullable();
     table.string('pending_key', 64).nullable().unique();
-    table.index(['status', 'expires_at'], 'datalake_access_requests_status_idx');
+    table.index(
+      ['status', 'expires_at'],
+      'datalake_access_requests_status_idx',
+    );
     table.index(['entity_ref'], 'datalake_access_requests_entity_idx');
     table.index(['requester'], 'datalake_access_requests_requester_idx');
     table.index(['table_owner'], 'datalake_access_requests_owner_idx');

@@ -27,3 +27,31 @@ export {
   tableSchemaEntityContent,
   tableSnapshotsEntityContent,
 } from './alpha';
+export {
+  EntityTableLineageContent,
+  EntityTableRunsContent,
+  EntityTableStatusCard,
+} from './legacy';
+export { EntityLineageContent } from './components/EntityLineageContent';
+export { EntityRunsContent } from './components/EntityRunsContent';
+export { TableStatusCard } from './components/TableStatusCard';
+export { LineageGraph, layoutLineage } from './components/LineageGraph';
+export {
+  tableLineageEntityContent,
+  tableRunsEntityContent,
+  tableStatusEntityCard,
+} from './alpha';
+export {
+  EntityTableAccessContent,
+  DatalakeMyAccessRequestsPage,
+  DatalakeAccessApprovalsPage,
+} from './legacyAccess';
+export {
+  tableAccessEntityContent,
+  myAccessRequestsPage,
+  accessApprovalsPage,
+} from './alpha/accessExtensions';
+export { AccessRequestDialog } from './components/AccessRequestDialog';
+export { TableAccessContent } from './components/TableAccessContent';
+export { MyAccessRequestsPage } from './components/MyAccessRequestsPage';
+export { AccessApprovalsPage } from './components/AccessApprovalsPage';

@@ -94,3 +94,50 @@ export const EntityTableSnapshotsContent = datalakeLegacyPlugin.provide(
     },
   }),
 );
+
+/**
+ * The lineage tab: `<EntityLayout.Route path="/lineage" title="Lineage">`.
+ *
+ * @public
+ */
+export const EntityTableLineageContent = datalakeLegacyPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTableLineageContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityLineageContent').then(
+          m => m.EntityLineageContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The runs tab: `<EntityLayout.Route path="/runs" title="Runs">`.
+ *
+ * @public
+ */
+export const EntityTableRunsContent = datalakeLegacyPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTableRunsContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityRunsContent').then(m => m.EntityRunsContent),
+    },
+  }),
+);
+
+/**
+ * The pipeline status card for a table's overview.
+ *
+ * @public
+ */
+export const EntityTableStatusCard = datalakeLegacyPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTableStatusCard',
+    component: {
+      lazy: () =>
+        import('./components/TableStatusCard').then(m => m.TableStatusCard),
+    },
+  }),
+);

@@ -8,7 +8,15 @@ import {
   tableOverviewEntityCard,
   tableSchemaEntityContent,
   tableSnapshotsEntityContent,
+  tableLineageEntityContent,
+  tableRunsEntityContent,
+  tableStatusEntityCard,
 } from './alpha';
+import {
+  accessApprovalsPage,
+  myAccessRequestsPage,
+  tableAccessEntityContent,
+} from './alpha/accessExtensions';
 import { rootRouteRef } from './routes';
 
 /** The "Data lake" page: the lake's tables by layer. @public */
@@ -38,6 +46,12 @@ export const datalakePlugin = createFrontendPlugin({
     tableOverviewEntityCard,
     tableSchemaEntityContent,
     tableSnapshotsEntityContent,
+    tableLineageEntityContent,
+    tableRunsEntityContent,
+    tableStatusEntityCard,
+    tableAccessEntityContent,
+    myAccessRequestsPage,
+    accessApprovalsPage,
   ],
   routes: {
     root: rootRouteRef,

@@ -8,8 +8,8 @@ import { assertError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { StoredAccessRequest } from './AccessRequestStore';
 
-const LINK_MINE = '/datalake/access-requests';
-const LINK_INBOX = '/datalake/access-requests/approvals';
+const LINK_MINE = '/access-requests';
+const LINK_INBOX = '/access-approvals';
 
 /** @public */
 export class AccessNotifier {
@@ -19,15 +19,20 @@ export class AccessNotifier {
   ) {}
 
   newRequest(request: StoredAccessRequest) {
-    return this.send(request, [request.tableOwner], {
-      title: `Access request for ${request.database}.${request.table}`,
-      description: `${request.requester} asks for ${request.permissions.join(
-        ', ',
-      )} for ${request.durationDays} days: ${request.justification}`,
-      link: LINK_INBOX,
-      severity: 'normal',
-      topic: 'datalake-access-request',
-    }, request.requester);
+    return this.send(
+      request,
+      [request.tableOwner],
+      {
+        title: `Access request for ${request.database}.${request.table}`,
+        description: `${request.requester} asks for ${request.permissions.join(
+          ', ',
+        )} for ${request.durationDays} days: ${request.justification}`,
+        link: LINK_INBOX,
+        severity: 'normal',
+        topic: 'datalake-access-request',
+      },
+      request.requester,
+    );
   }
 
   toRequester(
@@ -69,7 +74,9 @@ export class AccessNotifier {
     } catch (e) {
       assertError(e);
       this.logger.warn(
-        `Could not notify ${entityRef.join(', ')} about access request ${request.id}: ${e.message}`,
+        `Could not notify ${entityRef.join(', ')} about access request ${
+          request.id
+        }: ${e.message}`,
       );
     }
   }

@@ -19,7 +19,11 @@ export type ReconcileReport = {
   /** Granted requests whose grants had disappeared from Lake Formation and were put back. */
   repaired: string[];
   /** Grants to principals we manage that no active request accounts for. */
-  unmanaged: Array<{ principal: string; resource: string; permissions: string[] }>;
+  unmanaged: Array<{
+    principal: string;
+    resource: string;
+    permissions: string[];
+  }>;
   /** Whether the unmanaged grants were revoked (`datalake.access.reconcile.revokeUnmanagedGrants`). */
   revokedUnmanaged: boolean;
   /** Requests or tables the run could not handle, with the reason; the next run retries them. */
@@ -125,7 +129,9 @@ export class AccessRequestJobs {
         continue;
       }
       const held = new Set(
-        listed.flatMap(g => g.permissions.map(p => `${g.principal}|${g.key}|${p}`)),
+        listed.flatMap(g =>
+          g.permissions.map(p => `${g.principal}|${g.key}|${p}`),
+        ),
       );
       for (const request of requests) {
         const plan = planGrants(request);
@@ -176,9 +182,11 @@ export class AccessRequestJobs {
     }
     for (const u of report.unmanaged) {
       logger.warn(
-        `Lake Formation grant made outside Backstage: ${u.principal} holds ${u.permissions.join(
-          ', ',
-        )} on ${u.resource}${config.revokeUnmanagedGrants ? ' (revoked)' : ''}`,
+        `Lake Formation grant made outside Backstage: ${
+          u.principal
+        } holds ${u.permissions.join(', ')} on ${u.resource}${
+          config.revokeUnmanagedGrants ? ' (revoked)' : ''
+        }`,
       );
     }
     return report;
@@ -231,7 +239,10 @@ export class AccessRequestJobs {
         }
       } catch (e) {
         assertError(e);
-        report.errors.push({ target: `request ${request.id}`, error: e.message });
+        report.errors.push({
+          target: `request ${request.id}`,
+          error: e.message,
+        });
         this.options.logger.warn(
           `Access expiry of request ${request.id} failed, retrying on the next run: ${e.message}`,
         );

@@ -402,12 +402,13 @@ export class AccessRequestService {
    * taking away; it is marked ended only once Lake Formation has revoked them.
    */
   async end(
-    request: StoredAccessRequest,
+    initial: StoredAccessRequest,
     to: 'revoked' | 'expired',
     actor: string,
     comment?: string,
   ): Promise<StoredAccessRequest> {
     const { store } = this.options;
+    let request = initial;
     const at = this.now().toISOString();
     const audit = {
       at,
@@ -458,7 +459,10 @@ export class AccessRequestService {
     const stillNeeded: GrantItem[] = others
       .filter(o => o.id !== request.id)
       .flatMap(o => planGrants(o).items);
-    await grants.revoke(request.principal, itemsToRevoke(plan.items, stillNeeded));
+    await grants.revoke(
+      request.principal,
+      itemsToRevoke(plan.items, stillNeeded),
+    );
     if (plan.filter) await grants.deleteFilter(plan.filter);
   }
 
@@ -471,7 +475,10 @@ export class AccessRequestService {
 
 /** Errors Lake Formation answers for a grant that will not succeed on retry. */
 function isKnownRefusal(e: Error): boolean {
-  return ['InputError', 'NotFoundError', 'NotAllowedError', 'ConflictError'].includes(
-    e.name,
-  );
+  return [
+    'InputError',
+    'NotFoundError',
+    'NotAllowedError',
+    'ConflictError',
+  ].includes(e.name);
 }

@@ -231,7 +231,9 @@ export class DatabaseAccessRequestStore implements AccessRequestStore {
       if (transition.claimedBefore) {
         const cutoff = transition.claimedBefore;
         builder.where(q =>
-          q.whereNull('grant_claimed_at').orWhere('grant_claimed_at', '<', cutoff),
+          q
+            .whereNull('grant_claimed_at')
+            .orWhere('grant_claimed_at', '<', cutoff),
         );
       }
       if (transition.notExpiryNotified) builder.whereNull('expiry_notified_at');

@@ -147,7 +147,9 @@ export class LakeFormationGrants {
     return [...tableGrants, ...databaseGrants];
   }
 
-  private async list(input: ListPermissionsCommandInput): Promise<ListedGrant[]> {
+  private async list(
+    input: ListPermissionsCommandInput,
+  ): Promise<ListedGrant[]> {
     const client = await this.client();
     const grants: ListedGrant[] = [];
     let NextToken: string | undefined;

@@ -2,10 +2,7 @@
  * Which Lake Formation grants an access request stands for. Pure functions, so that granting,
  * revoking and the reconcile job agree on the same resources and keys.
  */
-import {
-  DataLakePrincipal,
-  Resource,
-} from '@aws-sdk/client-lakeformation';
+import { DataLakePrincipal, Resource } from '@aws-sdk/client-lakeformation';
 import { AccessPermission } from '@datalake-portal/backstage-plugin-datalake-common';
 import { StoredAccessRequest } from './AccessRequestStore';
 

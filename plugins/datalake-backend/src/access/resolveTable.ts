@@ -28,7 +28,9 @@ export type ResolvedTable = {
 
 const TABLE_ARN = /^arn:aws[a-z-]*:glue:[^:]*:(\d{12}):table\/([^/]+)\/(.+)$/;
 
-function tableOf(entity: Entity): Omit<ResolvedTable, 'entityRef' | 'owner' | 'columns'> | undefined {
+function tableOf(
+  entity: Entity,
+): Omit<ResolvedTable, 'entityRef' | 'owner' | 'columns'> | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const arn = TABLE_ARN.exec(annotations[DATALAKE_ANNOTATIONS.tableArn] ?? '');
   if (arn) return { catalogId: arn[1], database: arn[2], table: arn[3] };
@@ -61,7 +63,8 @@ export async function resolveTable(
   }
   const entity = await catalog.getEntityByRef(ref, { credentials });
   const types = Object.values(TABLE_ENTITY_TYPES) as unknown[];
-  const target = entity && types.includes(entity.spec?.type) ? tableOf(entity) : undefined;
+  const target =
+    entity && types.includes(entity.spec?.type) ? tableOf(entity) : undefined;
   if (!entity || !target) {
     throw new InputError(`No data lake table ${ref} that you can see`);
   }

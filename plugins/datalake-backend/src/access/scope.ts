@@ -22,9 +22,11 @@ function checkColumns(
   const unknown = names.filter(n => !columns.includes(n));
   if (unknown.length > 0) {
     throw new InputError(
-      `Unknown column${unknown.length > 1 ? 's' : ''} in ${field}: ${unknown.join(
+      `Unknown column${
+        unknown.length > 1 ? 's' : ''
+      } in ${field}: ${unknown.join(', ')} (table ${table} has ${columns.join(
         ', ',
-      )} (table ${table} has ${columns.join(', ')})`,
+      )})`,
     );
   }
   return [...new Set(names)].sort();
@@ -69,7 +71,10 @@ export function normalizeScope(
 }
 
 /** The columns a scope lets the grantee read. */
-export function visibleColumns(scope: AccessScope, columns: string[]): string[] {
+export function visibleColumns(
+  scope: AccessScope,
+  columns: string[],
+): string[] {
   if (scope.columns) return scope.columns;
   const excluded = new Set(scope.excludeColumns ?? []);
   return columns.filter(c => !excluded.has(c));
@@ -92,7 +97,9 @@ export function narrowScope(
     const outside = narrowed.filter(c => !allowed.includes(c));
     if (outside.length > 0) {
       throw new InputError(
-        `An approval may only narrow the request; not requested: ${outside.join(', ')}`,
+        `An approval may only narrow the request; not requested: ${outside.join(
+          ', ',
+        )}`,
       );
     }
     scope.columns = narrowed;

@@ -35,7 +35,9 @@ import {
 } from './permissionRules';
 
 /** The account of the configured credentials: `datalake.aws.accountId`, else STS. */
-async function defaultAccountId(aws: DatalakeAwsClientFactory): Promise<string> {
+async function defaultAccountId(
+  aws: DatalakeAwsClientFactory,
+): Promise<string> {
   if (aws.config.defaultAccountId) return aws.config.defaultAccountId;
   try {
     const sts = await aws.sts();

@@ -142,8 +142,27 @@ export function failureFromHistory(events: HistoryEvent[]): ExecutionFailure {
   return {
     failedState,
     error: details?.error ?? executionDetails?.error ?? null,
-    cause: details?.cause ?? executionDetails?.cause ?? null,
+    cause: readableCause(details?.cause ?? executionDetails?.cause),
   };
+}
+
+/**
+ * A `glue:startJobRun.sync` task failure carries the whole job run as JSON in its cause; its
+ * `ErrorMessage` is what a reader wants.
+ */
+function readableCause(cause: string | undefined): string | null {
+  if (!cause) return null;
+  try {
+    const run = JSON.parse(cause);
+    if (run && typeof run.ErrorMessage === 'string') {
+      return `${run.JobName ?? 'Glue job'} run ${run.Id ?? ''} ${
+        run.JobRunState ?? 'FAILED'
+      }: ${run.ErrorMessage}`;
+    }
+  } catch {
+    // Not JSON: the cause is already prose.
+  }
+  return cause;
 }
 
 /**

@@ -117,4 +117,12 @@ export class DatalakeStatusServices {
     readonly lastDataChange: LastDataChangeReader,
     readonly openLineageNamespace: string,
   ) {}
+
+  /** The lineage router's options. */
+  get routeOptions() {
+    return {
+      lineage: this.lineage,
+      openLineageNamespace: this.openLineageNamespace,
+    };
+  }
 }

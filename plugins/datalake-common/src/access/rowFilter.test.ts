@@ -9,7 +9,7 @@ describe('validateRowFilter', () => {
     'store_id IN (1, 2, -3) OR NOT (active = true)',
     "create_date BETWEEN '2024-01-01' AND '2024-12-31'",
     'email IS NOT NULL AND (customer_id >= 10 OR customer_id < 5)',
-    'email NOT LIKE \'it\'\'s%\' AND store_id NOT IN (4)',
+    "email NOT LIKE 'it''s%' AND store_id NOT IN (4)",
     '"Store_Id" <> 2',
     'active IS NULL',
     'TRUE',

@@ -65,6 +65,13 @@ const STATEMENT_WORDS = new Set([
   'TRUNCATE',
 ]);
 
+const OPERATORS = ['<=', '>=', '<>', '!=', '=', '<', '>', '-'];
+const PUNCTUATION: Record<string, TokenKind> = {
+  '(': 'lparen',
+  ')': 'rparen',
+  ',': 'comma',
+};
+
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
 class RowFilterSyntaxError extends Error {}
@@ -136,20 +143,14 @@ function tokenize(text: string): Token[] {
       i += word[0].length;
       continue;
     }
-    const operator = ['<=', '>=', '<>', '!=', '=', '<', '>', '-'].find(op =>
-      text.startsWith(op, i),
-    );
+    const operator = OPERATORS.find(op => text.startsWith(op, start));
     if (operator) {
       tokens.push({ kind: 'operator', text: operator, position: start });
       i += operator.length;
       continue;
     }
-    if (c === '(' || c === ')' || c === ',') {
-      tokens.push({
-        kind: c === '(' ? 'lparen' : c === ')' ? 'rparen' : 'comma',
-        text: c,
-        position: start,
-      });
+    if (PUNCTUATION[c]) {
+      tokens.push({ kind: PUNCTUATION[c], text: c, position: start });
       i += 1;
       continue;
     }
@@ -267,13 +268,13 @@ class Parser {
       }
       return;
     }
-    if (left.kind === 'keyword' && (left.text === 'TRUE' || left.text === 'FALSE')) {
+    if (
+      left.kind === 'keyword' &&
+      (left.text === 'TRUE' || left.text === 'FALSE')
+    ) {
       return;
     }
-    fail(
-      'Expected a comparison, IN, BETWEEN, LIKE or IS NULL',
-      next.position,
-    );
+    fail('Expected a comparison, IN, BETWEEN, LIKE or IS NULL', next.position);
   }
 
   /** Whether a parenthesis opens a plain value such as `(1)`, which comparisons may take. */
@@ -323,22 +324,28 @@ class Parser {
 
   private valueList() {
     const open = this.take();
-    if (open.kind !== 'lparen') fail('IN takes a list in parentheses', open.position);
+    if (open.kind !== 'lparen')
+      fail('IN takes a list in parentheses', open.position);
     for (;;) {
       const value = this.take();
       if (value.kind === 'operator' && value.text === '-') {
         const number = this.take();
-        if (number.kind !== 'number') fail('Expected a number', number.position);
+        if (number.kind !== 'number')
+          fail('Expected a number', number.position);
       } else if (
         value.kind !== 'string' &&
         value.kind !== 'number' &&
-        !(value.kind === 'keyword' && ['TRUE', 'FALSE', 'NULL'].includes(value.text))
+        !(
+          value.kind === 'keyword' &&
+          ['TRUE', 'FALSE', 'NULL'].includes(value.text)
+        )
       ) {
         fail('IN lists hold literals only', value.position);
       }
       const separator = this.take();
       if (separator.kind === 'rparen') return;
-      if (separator.kind !== 'comma') fail("Expected ',' or ')'", separator.position);
+      if (separator.kind !== 'comma')
+        fail("Expected ',' or ')'", separator.position);
     }
   }
 

@@ -4,3 +4,8 @@ export {
   tableSchemaEntityContent,
   tableSnapshotsEntityContent,
 } from './entityContents';
+export {
+  tableLineageEntityContent,
+  tableRunsEntityContent,
+  tableStatusEntityCard,
+} from './lineage';

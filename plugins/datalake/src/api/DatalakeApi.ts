@@ -1,5 +1,13 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  AccessRequest,
+  AccessRequestFilter,
+  AccessRequestList,
+  ApproveAccessRequest,
+  CreateAccessRequest,
+  DecideAccessRequest,
+  LineageResponse,
+  RunsResponse,
   TableFreshnessResponse,
   TableMetadataResponse,
 } from '@datalake-portal/backstage-plugin-datalake-common';
@@ -14,6 +22,31 @@ export interface DatalakeApi {
   getFreshness(entityRef: string): Promise<TableFreshnessResponse>;
   /** Schema, partition spec and snapshot history (`GET /v1/tables/metadata`). */
   getTableMetadata(entityRef: string): Promise<TableMetadataResponse>;
+  /** The lineage graph around a table (`GET /v1/lineage`). */
+  getLineage(entityRef: string, depth?: number): Promise<LineageResponse>;
+  /** DMS, Glue and Step Functions status of a table, newest first (`GET /v1/runs`). */
+  getRuns(
+    entityRef: string,
+    page?: { limit?: number; cursor?: string },
+  ): Promise<RunsResponse>;
+  /** Asks for access to a table (`POST /v1/access-requests`). */
+  createAccessRequest(request: CreateAccessRequest): Promise<AccessRequest>;
+  /** Access requests the caller may read (`GET /v1/access-requests`). */
+  listAccessRequests(filter?: AccessRequestFilter): Promise<AccessRequestList>;
+  /** Approves, possibly narrowing the scope, and grants in Lake Formation. */
+  approveAccessRequest(
+    id: string,
+    decision?: ApproveAccessRequest,
+  ): Promise<AccessRequest>;
+  rejectAccessRequest(
+    id: string,
+    decision?: DecideAccessRequest,
+  ): Promise<AccessRequest>;
+  /** Revokes a grant, or withdraws a pending request. */
+  revokeAccessRequest(
+    id: string,
+    decision?: DecideAccessRequest,
+  ): Promise<AccessRequest>;
 }
 
 /** @public */

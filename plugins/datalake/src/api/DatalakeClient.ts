@@ -1,6 +1,14 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AccessRequest,
+  AccessRequestFilter,
+  AccessRequestList,
+  ApproveAccessRequest,
+  CreateAccessRequest,
+  DecideAccessRequest,
+  LineageResponse,
+  RunsResponse,
   TableFreshnessResponse,
   TableMetadataResponse,
 } from '@datalake-portal/backstage-plugin-datalake-common';
@@ -29,11 +37,88 @@ export class DatalakeClient implements DatalakeApi {
     return this.get('/v1/tables/metadata', { entityRef });
   }
 
-  private async get<T>(path: string, query: Record<string, string>) {
-    const baseUrl = await this.discoveryApi.getBaseUrl('datalake');
-    const response = await this.fetchApi.fetch(
-      `${baseUrl}${path}?${new URLSearchParams(query)}`,
+  getLineage(entityRef: string, depth?: number): Promise<LineageResponse> {
+    return this.get('/v1/lineage', {
+      entityRef,
+      ...(depth !== undefined ? { depth: String(depth) } : {}),
+    });
+  }
+
+  getRuns(
+    entityRef: string,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<RunsResponse> {
+    return this.get('/v1/runs', {
+      entityRef,
+      ...(page.limit !== undefined ? { limit: String(page.limit) } : {}),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    });
+  }
+
+  createAccessRequest(request: CreateAccessRequest): Promise<AccessRequest> {
+    return this.post('/v1/access-requests', request);
+  }
+
+  listAccessRequests(
+    filter: AccessRequestFilter = {},
+  ): Promise<AccessRequestList> {
+    const query = new URLSearchParams();
+    if (filter.view) query.set('view', filter.view);
+    if (filter.entityRef) query.set('entityRef', filter.entityRef);
+    for (const status of filter.status ?? []) query.append('status', status);
+    return this.get('/v1/access-requests', {}, query);
+  }
+
+  approveAccessRequest(
+    id: string,
+    decision: ApproveAccessRequest = {},
+  ): Promise<AccessRequest> {
+    return this.post(
+      `/v1/access-requests/${encodeURIComponent(id)}/approve`,
+      decision,
     );
+  }
+
+  rejectAccessRequest(
+    id: string,
+    decision: DecideAccessRequest = {},
+  ): Promise<AccessRequest> {
+    return this.post(
+      `/v1/access-requests/${encodeURIComponent(id)}/reject`,
+      decision,
+    );
+  }
+
+  revokeAccessRequest(
+    id: string,
+    decision: DecideAccessRequest = {},
+  ): Promise<AccessRequest> {
+    return this.post(
+      `/v1/access-requests/${encodeURIComponent(id)}/revoke`,
+      decision,
+    );
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('datalake');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+
+  private async get<T>(
+    path: string,
+    query: Record<string, string>,
+    params: URLSearchParams = new URLSearchParams(query),
+  ) {
+    const baseUrl = await this.discoveryApi.getBaseUrl('datalake');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}?${params}`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -1,3 +1,11 @@
+import type {
+  AccessRequest,
+  AccessRequestFilter,
+  AccessRequestList,
+  ApproveAccessRequest,
+  CreateAccessRequest,
+  DecideAccessRequest,
+} from '@datalake-portal/backstage-plugin-datalake-common';
 /* Test data shared by the component tests. */
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -162,5 +170,55 @@ export function mockDatalakeApi(now = Date.now()): jest.Mocked<DatalakeApi> {
   return {
     getFreshness: jest.fn(async (_entityRef: string) => freshnessFor(now)),
     getTableMetadata: jest.fn(async (_entityRef: string) => metadataFor(now)),
+    getLineage: jest.fn(
+      async (_entityRef: string, _depth?: number): Promise<never> => {
+        throw new Error('getLineage is not mocked in this test');
+      },
+    ),
+    getRuns: jest.fn(
+      async (
+        _entityRef: string,
+        _page?: { limit?: number; cursor?: string },
+      ): Promise<never> => {
+        throw new Error('getRuns is not mocked in this test');
+      },
+    ),
+    ...mockAccessRequestMethods(),
+  };
+}
+
+/** The access request methods, failing until a test mocks what it uses. */
+function mockAccessRequestMethods(): Pick<
+  jest.Mocked<DatalakeApi>,
+  | 'createAccessRequest'
+  | 'listAccessRequests'
+  | 'approveAccessRequest'
+  | 'rejectAccessRequest'
+  | 'revokeAccessRequest'
+> {
+  const fail = (name: string): never => {
+    throw new Error(`${name} is not mocked in this test`);
+  };
+  return {
+    createAccessRequest: jest.fn(
+      async (_request: CreateAccessRequest): Promise<AccessRequest> =>
+        fail('createAccessRequest'),
+    ),
+    listAccessRequests: jest.fn(
+      async (_filter?: AccessRequestFilter): Promise<AccessRequestList> =>
+        fail('listAccessRequests'),
+    ),
+    approveAccessRequest: jest.fn(
+      async (_id: string, _d?: ApproveAccessRequest): Promise<AccessRequest> =>
+        fail('approveAccessRequest'),
+    ),
+    rejectAccessRequest: jest.fn(
+      async (_id: string, _d?: DecideAccessRequest): Promise<AccessRequest> =>
+        fail('rejectAccessRequest'),
+    ),
+    revokeAccessRequest: jest.fn(
+      async (_id: string, _d?: DecideAccessRequest): Promise<AccessRequest> =>
+        fail('revokeAccessRequest'),
+    ),
   };
 }

@@ -1,0 +1,349 @@
+/*
+ * A data lake backend for access request tests: the real plugin on a test backend, the local AWS
+ * emulator behind `datalake.aws.endpoint`, a catalog holding two tables, and a permission
+ * service that makes the portal's decisions (`decideAccessRequestPermission`) for a small
+ * directory of users, as the permission backend would with the portal's policy.
+ */
+import {
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  GlueClient,
+} from '@aws-sdk/client-glue';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  coreServices,
+  createServiceFactory,
+  SchedulerService,
+  SchedulerServiceTaskInvocationDefinition,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  NotificationSendOptions,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
+import {
+  AuthorizeResult,
+  DefinitivePolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { RunningEmulator, startEmulator } from '@datalake-portal/aws-local';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { decideAccessRequestPermission } from '../accessRequestPolicy';
+import { datalakePlugin } from '../../plugin';
+
+export const ACCOUNT = '000000000000';
+export const ANALYSTS_ROLE = `arn:aws:iam::${ACCOUNT}:role/analysts`;
+export const OWNER_GROUP = 'group:default/data-engineering';
+
+/** Who belongs where: ownership refs per user, as the user info service would resolve them. */
+export const DIRECTORY: Record<string, string[]> = {
+  'user:default/ana': ['group:default/analysts'],
+  'user:default/bob': ['group:default/analysts'],
+  'user:default/dana': [OWNER_GROUP],
+  'user:default/pat': ['group:default/data-platform'],
+};
+
+export const CUSTOMER_COLUMNS = [
+  'customer_id',
+  'store_id',
+  'first_name',
+  'email',
+  'active',
+];
+
+export const CUSTOMER_REF = 'resource:default/sakila_silver.customer';
+/** Visible to the owner group only. */
+export const PAYMENT_REF = 'resource:default/sakila_silver.payment';
+
+function tableEntity(table: string, columns: string[]): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: `sakila_silver.${table}`,
+      namespace: 'default',
+      annotations: {
+        'datalake-portal.io/glue-database': 'sakila_silver',
+        'datalake-portal.io/table-arn': `arn:aws:glue:us-east-1:${ACCOUNT}:table/sakila_silver/${table}`,
+        'datalake-portal.io/layer': 'silver',
+      },
+    },
+    spec: {
+      type: 'iceberg-table',
+      owner: 'data-engineering',
+      columns: columns.map(name => ({
+        name,
+        type: 'string',
+        nullable: true,
+        partition: false,
+      })),
+    },
+  };
+}
+
+export const userOf = (credentials: BackstageCredentials) =>
+  (credentials.principal as BackstageUserPrincipal).userEntityRef;
+
+export function adminCall(
+  emulator: RunningEmulator,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${emulator.url}/_aws-local/${route}`,
+      { method, headers: { 'content-type': 'application/json' } },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () =>
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+export async function createGlueTables(emulator: RunningEmulator) {
+  const glue = new GlueClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await glue.send(
+    new CreateDatabaseCommand({ DatabaseInput: { Name: 'sakila_silver' } }),
+  );
+  for (const [name, columns] of [
+    ['customer', CUSTOMER_COLUMNS],
+    ['payment', ['payment_id', 'amount']],
+  ] as const) {
+    await glue.send(
+      new CreateTableCommand({
+        DatabaseName: 'sakila_silver',
+        TableInput: {
+          Name: name,
+          StorageDescriptor: {
+            Columns: columns.map(c => ({ Name: c, Type: 'string' })),
+          },
+        },
+      }),
+    );
+  }
+  glue.destroy();
+}
+
+export type AccessTestBackend = {
+  server: http.Server;
+  emulator: RunningEmulator;
+  notifications: NotificationSendOptions[];
+  /** Runs a scheduled task of the plugin now, as the scheduler would. */
+  runTask(id: string): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export async function startAccessTestBackend(
+  options: {
+    database?: 'sqlite' | 'postgres';
+    extraConfig?: Record<string, unknown>;
+    httpAuthDefault?: 'none';
+    /** More users and their groups, e.g. for the load benchmark. */
+    directory?: Record<string, string[]>;
+  } = {},
+): Promise<AccessTestBackend> {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'access-emulator-'));
+  const emulator = await startEmulator({ port: 0, stateDir });
+  await createGlueTables(emulator);
+  const notifications: NotificationSendOptions[] = [];
+  const directory = { ...DIRECTORY, ...options.directory };
+  const tasks = new Map<string, SchedulerServiceTaskInvocationDefinition>();
+
+  const decide = (permission: any, credentials: BackstageCredentials) => {
+    const userEntityRef = userOf(credentials);
+    const groups = directory[userEntityRef];
+    const user = groups
+      ? { userEntityRef, ownershipEntityRefs: [userEntityRef, ...groups] }
+      : undefined;
+    return (
+      decideAccessRequestPermission(permission, user, {
+        isAdmin: groups?.includes('group:default/data-platform') ?? false,
+      }) ?? { result: AuthorizeResult.ALLOW }
+    );
+  };
+
+  const catalog = catalogServiceMock({
+    entities: [
+      tableEntity('customer', CUSTOMER_COLUMNS),
+      tableEntity('payment', ['payment_id', 'amount']),
+    ],
+  });
+  const visibleCatalog = Object.create(catalog);
+  visibleCatalog.getEntityByRef = async (
+    ref: string,
+    opts: { credentials: BackstageCredentials },
+  ) => {
+    if (
+      ref === PAYMENT_REF &&
+      !directory[userOf(opts.credentials)]?.includes(OWNER_GROUP)
+    ) {
+      return undefined;
+    }
+    return catalog.getEntityByRef(ref, opts);
+  };
+
+  const databaseConfig =
+    options.database === 'postgres'
+      ? {
+          client: 'pg',
+          connection: {
+            host: '127.0.0.1',
+            port: 5432,
+            user: 'postgres',
+            password: 'postgres',
+          },
+          prefix: `dl_access_test_${process.pid}_${Date.now()}_`,
+        }
+      : { client: 'better-sqlite3', connection: ':memory:' };
+
+  const testBackend = await startTestBackend({
+    features: [
+      datalakePlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { database: databaseConfig },
+          datalake: {
+            aws: {
+              region: 'us-east-1',
+              endpoint: emulator.url,
+              maxAttempts: 1,
+            },
+            access: {
+              maxDurationDays: 30,
+              grantLeaseSeconds: 0,
+              principals: [
+                {
+                  entityRef: 'group:default/analysts',
+                  principal: ANALYSTS_ROLE,
+                },
+              ],
+              defaultPrincipal: `arn:aws:iam::${ACCOUNT}:role/datalake-{name}`,
+            },
+          },
+          ...options.extraConfig,
+        },
+      }),
+      ...(options.database === 'postgres'
+        ? [mockServices.database.factory()]
+        : []),
+      ...(options.httpAuthDefault === 'none'
+        ? [
+            mockServices.httpAuth.factory({
+              defaultCredentials: mockCredentials.none(),
+            }),
+          ]
+        : []),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => visibleCatalog,
+      }),
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => ({
+          async getUserInfo(credentials: BackstageCredentials) {
+            const userEntityRef = userOf(credentials);
+            return {
+              userEntityRef,
+              ownershipEntityRefs: [
+                userEntityRef,
+                ...(directory[userEntityRef] ?? []),
+              ],
+            };
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () => ({
+          async authorize(requests: any[], opts: any) {
+            return requests.map(
+              r =>
+                decide(
+                  r.permission,
+                  opts.credentials,
+                ) as DefinitivePolicyDecision,
+            );
+          },
+          async authorizeConditional(requests: any[], opts: any) {
+            return requests.map(r =>
+              decide(r.permission, opts.credentials),
+            ) as any;
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({
+          async send(n: NotificationSendOptions) {
+            notifications.push(n);
+          },
+        }),
+      }),
+      // Captures the plugin's tasks so that tests run them when they choose.
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: (): SchedulerService => ({
+          async scheduleTask(task: SchedulerServiceTaskInvocationDefinition) {
+            tasks.set(task.id, task);
+          },
+          createScheduledTaskRunner: () => ({
+            run: async (task: SchedulerServiceTaskInvocationDefinition) => {
+              tasks.set(task.id, task);
+            },
+          }),
+          async triggerTask(id: string) {
+            await tasks.get(id)?.fn(new AbortController().signal);
+          },
+          async getScheduledTasks() {
+            return [];
+          },
+          async cancelTask(id: string) {
+            tasks.delete(id);
+          },
+        }),
+      }),
+    ],
+  });
+
+  return {
+    server: testBackend.server,
+    emulator,
+    notifications,
+    async runTask(id: string) {
+      const task = tasks.get(id);
+      if (!task) throw new Error(`No task ${id}`);
+      await task.fn(new AbortController().signal);
+    },
+    async stop() {
+      await testBackend.stop();
+      await emulator.close();
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}

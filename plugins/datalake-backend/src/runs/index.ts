@@ -1,0 +1,15 @@
+export { createRunsRouter } from './createRunsRouter';
+export { RunStatusService } from './RunStatusService';
+export { AwsStatusReader } from './AwsStatusReader';
+export { CoalescingCache, type CoalescingCacheOptions } from './CoalescingCache';
+export {
+  DatalakeStatusServices,
+  STATUS_DEFAULTS,
+} from './DatalakeStatusServices';
+export { scheduleRunAlerts } from './alerts/scheduleRunAlerts';
+export { RunAlertsCheck, ALERT_TOPICS } from './alerts/RunAlertsCheck';
+export {
+  DatabaseAlertIncidentStore,
+  type AlertIncident,
+  type AlertIncidentStore,
+} from './alerts/AlertIncidentStore';

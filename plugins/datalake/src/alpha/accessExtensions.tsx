@@ -1,0 +1,43 @@
+import { PageBlueprint } from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { isDatalakeTable } from '../isDatalakeTable';
+
+/** The "Access" tab on table entities: grants, pending requests, Request access. @public */
+export const tableAccessEntityContent = EntityContentBlueprint.make({
+  name: 'table-access',
+  params: {
+    path: '/access',
+    title: 'Access',
+    filter: isDatalakeTable,
+    loader: () =>
+      import('../components/TableAccessContent').then(m => (
+        <m.TableAccessContent />
+      )),
+  },
+});
+
+/** The caller's access requests at `/access-requests`. @public */
+export const myAccessRequestsPage = PageBlueprint.make({
+  name: 'access-requests',
+  params: {
+    path: '/access-requests',
+    title: 'My access requests',
+    loader: () =>
+      import('../components/MyAccessRequestsPage').then(m => (
+        <m.MyAccessRequestsPage />
+      )),
+  },
+});
+
+/** The approvals inbox at `/access-approvals`. @public */
+export const accessApprovalsPage = PageBlueprint.make({
+  name: 'access-approvals',
+  params: {
+    path: '/access-approvals',
+    title: 'Access approvals',
+    loader: () =>
+      import('../components/AccessApprovalsPage').then(m => (
+        <m.AccessApprovalsPage />
+      )),
+  },
+});

@@ -1,0 +1,1 @@
+export { AccessApprovalsPage } from './AccessApprovalsPage';

@@ -1,0 +1,4 @@
+export {
+  AccessRequestDialog,
+  type AccessRequestDialogProps,
+} from './AccessRequestDialog';

@@ -1,0 +1,5 @@
+export {
+  AccessRequestTable,
+  describeScope,
+  type AccessRequestAction,
+} from './AccessRequestTable';

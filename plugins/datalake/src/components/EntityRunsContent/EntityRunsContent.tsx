@@ -1,0 +1,223 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  DmsTaskStatus,
+  RunEntry,
+  RunsResponse,
+} from '@datalake-portal/backstage-plugin-datalake-common';
+import Button from '@material-ui/core/Button';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { useEffect, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { datalakeApiRef } from '../../api';
+import { errorMessage } from '../../hooks/errorMessage';
+import { formatCount, relativeTime } from '../../hooks/format';
+import { formatDuration } from './formatDuration';
+import { RunStatusChip } from './RunStatusChip';
+
+const SOURCE_LABEL: Record<RunEntry['source'], string> = {
+  glue: 'Glue job',
+  stepFunctions: 'Step Functions',
+};
+
+function SourceErrors(props: { sources: RunsResponse['sources'] }) {
+  const failed = Object.values(props.sources).filter(
+    s => s.status === 'error',
+  );
+  if (failed.length === 0) return null;
+  return (
+    <WarningPanel
+      severity="warning"
+      title="Part of the run status could not be read"
+      message={failed.map(s => s.error).join('\n')}
+    />
+  );
+}
+
+function DmsTasks(props: { tasks: DmsTaskStatus[] }) {
+  if (props.tasks.length === 0) return null;
+  return (
+    <Table size="small" aria-label="DMS tasks">
+      <TableHead>
+        <TableRow>
+          <TableCell>DMS task</TableCell>
+          <TableCell>Status</TableCell>
+          <TableCell>Full load</TableCell>
+          <TableCell>Table</TableCell>
+          <TableCell align="right">Full-load rows</TableCell>
+          <TableCell align="right">Inserts</TableCell>
+          <TableCell align="right">Updates</TableCell>
+          <TableCell align="right">Deletes</TableCell>
+          <TableCell>Last change</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.tasks.flatMap(task =>
+          (task.tables.length ? task.tables : [undefined]).map((t, i) => (
+            <TableRow key={`${task.taskId}-${t?.schema}.${t?.table}-${i}`}>
+              <TableCell>
+                <Link to={task.consoleUrl}>{task.taskId}</Link>
+                {task.lastFailureMessage && (
+                  <Typography variant="caption" color="error" display="block">
+                    {task.lastFailureMessage}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>
+                <RunStatusChip status={task.status} />
+              </TableCell>
+              <TableCell>
+                {task.fullLoadProgressPercent === null
+                  ? '—'
+                  : `${task.fullLoadProgressPercent} %`}
+              </TableCell>
+              <TableCell>{t ? `${t.schema}.${t.table}` : '—'}</TableCell>
+              <TableCell align="right">
+                {t?.fullLoadRows != null ? formatCount(t.fullLoadRows) : '—'}
+              </TableCell>
+              <TableCell align="right">
+                {t?.inserts != null ? formatCount(t.inserts) : '—'}
+              </TableCell>
+              <TableCell align="right">
+                {t?.updates != null ? formatCount(t.updates) : '—'}
+              </TableCell>
+              <TableCell align="right">
+                {t?.deletes != null ? formatCount(t.deletes) : '—'}
+              </TableCell>
+              <TableCell>
+                {t?.lastUpdateTime ? relativeTime(t.lastUpdateTime) : '—'}
+              </TableCell>
+            </TableRow>
+          )),
+        )}
+      </TableBody>
+    </Table>
+  );
+}
+
+function Runs(props: { runs: RunEntry[] }) {
+  return (
+    <Table size="small" aria-label="Runs">
+      <TableHead>
+        <TableRow>
+          <TableCell>Started</TableCell>
+          <TableCell>Kind</TableCell>
+          <TableCell>Name</TableCell>
+          <TableCell>Status</TableCell>
+          <TableCell align="right">Duration</TableCell>
+          <TableCell align="right">DPU-seconds</TableCell>
+          <TableCell>Error</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.runs.map(run => (
+          <TableRow key={`${run.source}:${run.id}`} data-testid="run-row">
+            <TableCell title={run.startedAt}>
+              {run.startedAt ? relativeTime(run.startedAt) : '—'}
+            </TableCell>
+            <TableCell>{SOURCE_LABEL[run.source]}</TableCell>
+            <TableCell>
+              <Link to={run.consoleUrl}>{run.name}</Link>
+              <Typography variant="caption" display="block">
+                {run.id.length > 24 ? `${run.id.slice(0, 24)}…` : run.id}
+              </Typography>
+            </TableCell>
+            <TableCell>
+              <RunStatusChip status={run.status} />
+            </TableCell>
+            <TableCell align="right">
+              {formatDuration(run.durationSeconds)}
+            </TableCell>
+            <TableCell align="right">
+              {run.dpuSeconds === null ? '—' : formatCount(run.dpuSeconds)}
+            </TableCell>
+            <TableCell style={{ maxWidth: 480 }}>
+              {run.failedState && (
+                <Typography variant="caption" display="block">
+                  Failed state: {run.failedState}
+                </Typography>
+              )}
+              {run.error && (
+                <Typography
+                  variant="body2"
+                  color="error"
+                  style={{ wordBreak: 'break-word' }}
+                >
+                  {run.error}
+                </Typography>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/**
+ * The "Runs" tab of a table: the DMS task feeding it, and the Glue job runs and Step Functions
+ * executions of it and its upstream tables, newest first.
+ *
+ * @public
+ */
+export function EntityRunsContent() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(datalakeApiRef);
+  const [more, setMore] = useState<RunEntry[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getRuns(entityRef),
+    [api, entityRef],
+  );
+  useEffect(() => {
+    setMore([]);
+    setCursor(value?.nextCursor);
+  }, [value]);
+
+  const loadMore = async () => {
+    if (!cursor) return;
+    const page = await api.getRuns(entityRef, { cursor });
+    setMore(m => [...m, ...page.runs]);
+    setCursor(page.nextCursor);
+  };
+
+  return (
+    <InfoCard title="Runs" subheader="DMS, Glue and Step Functions">
+      {loading && <Progress />}
+      {error && (
+        <WarningPanel
+          severity="error"
+          title="Could not load the run status"
+          message={errorMessage(error)}
+        >
+          <Button onClick={retry}>Retry</Button>
+        </WarningPanel>
+      )}
+      {value && (
+        <>
+          <SourceErrors sources={value.sources} />
+          <DmsTasks tasks={value.dms} />
+          {value.runs.length === 0 ? (
+            <Typography>No runs yet.</Typography>
+          ) : (
+            <Runs runs={[...value.runs, ...more]} />
+          )}
+          {cursor && <Button onClick={loadMore}>Older runs</Button>}
+        </>
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityRunsContent } from './EntityRunsContent';
+export { RunStatusChip } from './RunStatusChip';

@@ -1,0 +1,1 @@
+export { MyAccessRequestsPage } from './MyAccessRequestsPage';

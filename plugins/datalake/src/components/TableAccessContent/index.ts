@@ -1,0 +1,1 @@
+export { TableAccessContent } from './TableAccessContent';

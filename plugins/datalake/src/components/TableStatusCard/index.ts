@@ -1,0 +1,1 @@
+export { TableStatusCard } from './TableStatusCard';
