@@ -21,7 +21,7 @@ const TABLES_PER_DATABASE = Number(process.env.BENCH_TABLES ?? 1000);
 const COLUMNS = 20;
 const LATENCY_MS = 20;
 // A divisor of the database count, so that no round of database reads runs part-empty.
-const CONCURRENCY = 10;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const PAGE = 100;
 const TOKEN = 'bench-catalog-static-token-0123456789';
 

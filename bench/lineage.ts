@@ -105,6 +105,9 @@ async function main() {
   const renders = { lineage: [] as number[], 'catalog-graph': [] as number[] };
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.on('crash', () => console.error('page crashed'));
+    page.on('pageerror', e => console.error(`page error: ${e.message}`));
+    page.on('console', m => m.type() === 'error' && console.error(`console: ${m.text().slice(0, 300)}`));
     await page.goto(`file://${path.join(dir, 'index.html')}`);
     await page.waitForFunction(() => typeof window.benchRender === 'function');
     for (let i = 0; i < 6; i++) {

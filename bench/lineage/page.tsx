@@ -7,6 +7,7 @@ import {
   DependencyGraph,
   DependencyGraphTypes,
 } from '@backstage/core-components';
+import { ApiProvider } from '@backstage/core-app-api';
 import { lightTheme } from '@backstage/theme';
 import { ThemeProvider } from '@material-ui/core/styles';
 import { createRoot } from 'react-dom/client';
@@ -17,6 +18,39 @@ declare global {
     benchRender(kind: 'lineage' | 'catalog-graph', graph: any): Promise<number>;
   }
 }
+
+/** The few app APIs core-components reach for outside an app. */
+const apis = {
+  get(ref: { id: string }): any {
+    if (ref.id === 'core.error') {
+      return {
+        post: (e: Error) => console.error(e),
+        error$: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
+      };
+    }
+    if (ref.id === 'core.analytics') return { captureEvent() {} };
+    if (ref.id === 'core.translation') {
+      // Default messages only: the benchmark needs no languages.
+      const snapshot = (translationRef: any) => {
+        const messages = translationRef.getDefaultMessages?.() ?? {};
+        return { ready: true, t: (key: string) => messages[key] ?? key };
+      };
+      return {
+        getTranslation: snapshot,
+        translation$: (translationRef: any) => ({
+          subscribe: (observer: any) => {
+            observer.next?.(snapshot(translationRef));
+            return { unsubscribe() {}, closed: false };
+          },
+          [Symbol.observable ?? '@@observable']() {
+            return this;
+          },
+        }),
+      };
+    }
+    return undefined;
+  },
+};
 
 /** Resolves once `ready()` has held for two consecutive frames. */
 function settled(ready: () => boolean): Promise<void> {
@@ -49,14 +83,16 @@ window.benchRender = async (kind, graph) => {
     );
   } else {
     root.render(
-      <ThemeProvider theme={lightTheme}>
+      <ApiProvider apis={apis as any}>
+       <ThemeProvider theme={lightTheme}>
         <DependencyGraph
           nodes={graph.nodes.map((n: any) => ({ id: n.id, name: n.label }))}
           edges={graph.edges.map((e: any) => ({ from: e.from, to: e.to }))}
           direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
           zoom="disabled"
         />
-      </ThemeProvider>,
+       </ThemeProvider>
+      </ApiProvider>,
     );
     let lastBox = '';
     await settled(() => {

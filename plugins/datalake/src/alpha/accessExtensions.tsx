@@ -1,5 +1,7 @@
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import AssignmentIndIcon from '@material-ui/icons/AssignmentInd';
+import HowToRegIcon from '@material-ui/icons/HowToReg';
 import { isDatalakeTable } from '../isDatalakeTable';
 
 /** The "Access" tab on table entities: grants, pending requests, Request access. @public */
@@ -22,6 +24,9 @@ export const myAccessRequestsPage = PageBlueprint.make({
   params: {
     path: '/access-requests',
     title: 'My access requests',
+    icon: <AssignmentIndIcon />,
+    // The component brings its own header, which the legacy system needs too.
+    noHeader: true,
     loader: () =>
       import('../components/MyAccessRequestsPage').then(m => (
         <m.MyAccessRequestsPage />
@@ -35,6 +40,9 @@ export const accessApprovalsPage = PageBlueprint.make({
   params: {
     path: '/access-approvals',
     title: 'Access approvals',
+    icon: <HowToRegIcon />,
+    // The component brings its own header, which the legacy system needs too.
+    noHeader: true,
     loader: () =>
       import('../components/AccessApprovalsPage').then(m => (
         <m.AccessApprovalsPage />
