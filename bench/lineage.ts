@@ -37,7 +37,10 @@ function factsOf(entities: ReturnType<typeof benchEntities>): LineageFacts {
       entityRef: ref,
       name: e.metadata.title!,
       layer: e.metadata.annotations!['datalake-portal.io/layer'],
-      columns: (e.spec!.columns as any[]).map(c => ({ name: c.name, type: c.type })),
+      columns: (e.spec!.columns as any[]).map(c => ({
+        name: c.name,
+        type: c.type,
+      })),
       upstream: e.spec!.dependsOn as string[],
       downstream: (e.relations ?? [])
         .filter(r => r.type === 'dependencyOf')
@@ -55,7 +58,11 @@ async function main() {
     0,
   );
   const buildOnce = () =>
-    buildLineageGraph({ rootRef: refOf(0, 0), depth: 10, facts: factsOf(entities) });
+    buildLineageGraph({
+      rootRef: refOf(0, 0),
+      depth: 10,
+      facts: factsOf(entities),
+    });
   const times: number[] = [];
   let graph = buildOnce();
   for (let i = 0; i < 25; i++) {
@@ -69,7 +76,11 @@ async function main() {
     );
   }
   const backendMs = median(times);
-  console.log(`backend build: ${backendMs.toFixed(1)} ms (${graph.nodes.length} nodes, ${graph.edges.length} edges)`);
+  console.log(
+    `backend build: ${backendMs.toFixed(1)} ms (${graph.nodes.length} nodes, ${
+      graph.edges.length
+    } edges)`,
+  );
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-lineage-'));
   await build({
@@ -104,10 +115,17 @@ async function main() {
   });
   const renders = { lineage: [] as number[], 'catalog-graph': [] as number[] };
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await browser.newPage({
+      viewport: { width: 1600, height: 1000 },
+    });
     page.on('crash', () => console.error('page crashed'));
     page.on('pageerror', e => console.error(`page error: ${e.message}`));
-    page.on('console', m => m.type() === 'error' && console.error(`console: ${m.text().slice(0, 300)}`));
+    page.on(
+      'console',
+      m =>
+        m.type() === 'error' &&
+        console.error(`console: ${m.text().slice(0, 300)}`),
+    );
     await page.goto(`file://${path.join(dir, 'index.html')}`);
     await page.waitForFunction(() => typeof window.benchRender === 'function');
     for (let i = 0; i < 6; i++) {
@@ -128,7 +146,11 @@ async function main() {
   const catalogGraphMs = median(renders['catalog-graph']);
   const result = {
     graph: { nodes: graph.nodes.length, edges: graph.edges.length },
-    backend: { buildMs: Number(backendMs.toFixed(2)), targetMs: TARGETS.backendMs, runs: times.length },
+    backend: {
+      buildMs: Number(backendMs.toFixed(2)),
+      targetMs: TARGETS.backendMs,
+      runs: times.length,
+    },
     render: {
       lineageGraphMs: Number(lineageMs.toFixed(1)),
       catalogGraphMs: Number(catalogGraphMs.toFixed(1)),

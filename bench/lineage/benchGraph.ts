@@ -53,7 +53,9 @@ export function benchEntities(): Entity[] {
       entities.push(entity(layer, i, [...deps]));
     }
   }
-  const byRef = new Map(entities.map(e => [`resource:default/${e.metadata.name}`, e]));
+  const byRef = new Map(
+    entities.map(e => [`resource:default/${e.metadata.name}`, e]),
+  );
   for (const e of entities) {
     for (const target of e.spec!.dependsOn as string[]) {
       const parent = byRef.get(target)!;

@@ -84,14 +84,14 @@ window.benchRender = async (kind, graph) => {
   } else {
     root.render(
       <ApiProvider apis={apis as any}>
-       <ThemeProvider theme={lightTheme}>
-        <DependencyGraph
-          nodes={graph.nodes.map((n: any) => ({ id: n.id, name: n.label }))}
-          edges={graph.edges.map((e: any) => ({ from: e.from, to: e.to }))}
-          direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
-          zoom="disabled"
-        />
-       </ThemeProvider>
+        <ThemeProvider theme={lightTheme}>
+          <DependencyGraph
+            nodes={graph.nodes.map((n: any) => ({ id: n.id, name: n.label }))}
+            edges={graph.edges.map((e: any) => ({ from: e.from, to: e.to }))}
+            direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
+            zoom="disabled"
+          />
+        </ThemeProvider>
       </ApiProvider>,
     );
     let lastBox = '';
@@ -99,8 +99,14 @@ window.benchRender = async (kind, graph) => {
       const svg = container.querySelector('svg');
       const nodes = container.querySelectorAll('[data-testid="node"]');
       const edges = container.querySelectorAll('[data-testid="edge"]');
-      const box = svg ? `${svg.getAttribute('width')}x${svg.getAttribute('height')}` : '';
-      const stable = box === lastBox && box !== '' && box !== '0x0' && nodes.length >= graph.nodes.length &&
+      const box = svg
+        ? `${svg.getAttribute('width')}x${svg.getAttribute('height')}`
+        : '';
+      const stable =
+        box === lastBox &&
+        box !== '' &&
+        box !== '0x0' &&
+        nodes.length >= graph.nodes.length &&
         edges.length >= graph.edges.length;
       lastBox = box;
       return stable;

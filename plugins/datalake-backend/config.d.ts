@@ -42,12 +42,16 @@ export interface Config {
       /** Connect timeout for inspections in milliseconds; defaults to 5000. */
       connectTimeoutMs?: number;
       /**
-       * How DMS runs for this source: `replicationInstanceArn`, or `serverless`.
+       * How DMS runs for this source: on a replication instance (`replicationInstanceArn`, or
+       * `replicationInstanceIdentifier` resolved to its ARN with DescribeReplicationInstances), or
+       * `serverless`. Set exactly one.
        * @visibility backend
        */
       dms?: {
         /** @visibility backend */
         replicationInstanceArn?: string;
+        /** @visibility backend */
+        replicationInstanceIdentifier?: string;
         /** @visibility backend */
         serverless?: {
           subnetGroupId: string;
@@ -91,6 +95,30 @@ export interface Config {
         /** Defaults to every minute. */
         schedule?: import('@backstage/backend-plugin-api').SchedulerServiceTaskScheduleDefinitionConfig;
       };
+    };
+    /** The run status route (`/v1/runs`). */
+    runs?: {
+      /**
+       * Seconds a job's runs, a state machine's executions or a DMS task's statistics are cached
+       * (per AWS resource, shared by all viewers and, with Redis, all instances). Defaults to 60.
+       */
+      cacheTtlSeconds?: number;
+    };
+    /** The lineage routes (`/v1/lineage`). */
+    lineage?: {
+      /** Seconds table parameters, job definitions and scripts are cached. Defaults to 300. */
+      cacheTtlSeconds?: number;
+      /** Namespace of the OpenLineage jobs. Defaults to `datalake-portal`. */
+      openLineageNamespace?: string;
+    };
+    /** Notifications about failed pipeline executions and tables past their freshness SLA. */
+    alerts?: {
+      /** Defaults to true. */
+      enabled?: boolean;
+      /** Executions that stopped longer ago are not notified. Defaults to 48. */
+      lookbackHours?: number;
+      /** Defaults to every 10 minutes. */
+      schedule?: import('@backstage/backend-plugin-api').SchedulerServiceTaskScheduleDefinitionConfig;
     };
   };
 }

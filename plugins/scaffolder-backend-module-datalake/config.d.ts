@@ -1,5 +1,27 @@
 export interface Config {
   datalake?: {
+    /** Where `datalake:catalog:pipeline:register` writes pipeline entities when git is not used. */
+    catalog?: {
+      /**
+       * A directory the catalog reads through a `file` location `<directory>/*.yaml` in
+       * `catalog.locations`; relative to the backend's working directory, like file locations.
+       * @visibility backend
+       */
+      pipelinesDirectory?: string;
+    };
+    /**
+     * Sources (declared in full by the datalake backend plugin): the DMS actions also accept
+     * `dms.replicationInstanceIdentifier`, resolved to the instance ARN with
+     * DescribeReplicationInstances, besides `dms.replicationInstanceArn`.
+     */
+    sources?: Array<{
+      dms?: {
+        /** @visibility backend */
+        replicationInstanceArn?: string;
+        /** @visibility backend */
+        replicationInstanceIdentifier?: string;
+      };
+    }>;
     /**
      * The medallion pipeline actions (datalake:glue:iceberg-table:create, datalake:glue:job:create,
      * datalake:sfn:pipeline:create). The landing bucket is datalake.dms.landing.

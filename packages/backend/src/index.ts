@@ -15,6 +15,8 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // Sign-in: the guest provider in development; production configures its own providers.
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Demo users (ana, dana) when auth.providers.demo is configured; never in production.
+backend.add(import('./modules/authDemoUsers'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(

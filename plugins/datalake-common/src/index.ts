@@ -15,3 +15,4 @@ export * from './tableParameters';
 export * from './tables';
 export * from './lineage';
 export * from './runs';
+export * from './ingestion';

@@ -92,7 +92,9 @@ export const FRESHNESS_SLA_ANNOTATION = 'datalake-portal.io/freshness-sla';
  *
  * @public
  */
-export function parseFreshnessSla(value: string | undefined): number | undefined {
+export function parseFreshnessSla(
+  value: string | undefined,
+): number | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/.exec(value ?? '');
   if (!match) {
     return undefined;

@@ -55,3 +55,17 @@ export { AccessRequestDialog } from './components/AccessRequestDialog';
 export { TableAccessContent } from './components/TableAccessContent';
 export { MyAccessRequestsPage } from './components/MyAccessRequestsPage';
 export { AccessApprovalsPage } from './components/AccessApprovalsPage';
+export {
+  DatalakeSourcePickerFieldExtension,
+  DatalakeTablePickerFieldExtension,
+  DatalakeColumnRenamesFieldExtension,
+  DatalakeCronScheduleFieldExtension,
+  DatalakeSilverTablePickerFieldExtension,
+  DatalakeGoldSqlFieldExtension,
+} from './scaffolder/legacyFieldExtensions';
+export { DatalakeSourcePicker } from './scaffolder/DatalakeSourcePicker';
+export { DatalakeTablePicker } from './scaffolder/DatalakeTablePicker';
+export { DatalakeColumnRenames } from './scaffolder/DatalakeColumnRenames';
+export { DatalakeCronSchedule } from './scaffolder/DatalakeCronSchedule';
+export { DatalakeSilverTablePicker } from './scaffolder/DatalakeSilverTablePicker';
+export { DatalakeGoldSql } from './scaffolder/DatalakeGoldSql';

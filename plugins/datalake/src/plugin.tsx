@@ -18,6 +18,14 @@ import {
   tableAccessEntityContent,
 } from './alpha/accessExtensions';
 import { rootRouteRef } from './routes';
+import {
+  datalakeColumnRenamesFormField,
+  datalakeCronScheduleFormField,
+  datalakeGoldSqlFormField,
+  datalakeSilverTablePickerFormField,
+  datalakeSourcePickerFormField,
+  datalakeTablePickerFormField,
+} from './scaffolder/formFields';
 
 /** The "Data lake" page: the lake's tables by layer. @public */
 export const datalakePage = PageBlueprint.make({
@@ -52,6 +60,12 @@ export const datalakePlugin = createFrontendPlugin({
     tableAccessEntityContent,
     myAccessRequestsPage,
     accessApprovalsPage,
+    datalakeSourcePickerFormField,
+    datalakeTablePickerFormField,
+    datalakeColumnRenamesFormField,
+    datalakeCronScheduleFormField,
+    datalakeSilverTablePickerFormField,
+    datalakeGoldSqlFormField,
   ],
   routes: {
     root: rootRouteRef,

@@ -1,8 +1,11 @@
+import path from 'node:path';
+import { Config } from '@backstage/config';
 import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   DatalakeAwsClientFactory,
   readMysqlSourcesConfig,
@@ -16,8 +19,19 @@ import {
   createGlueJobCreateAction,
   createSfnPipelineCreateAction,
   pipelineActionOptions,
+  createIngestionPlanAction,
+  createGoldTablePlanAction,
+  createPipelineCatalogRegisterAction,
 } from './actions';
 import { readDmsLandingConfig } from './actions/dms/dmsActionContext';
+
+/** `datalake.catalog.pipelinesDirectory`, resolved like the catalog resolves `file` locations. */
+function pipelinesDirectory(config: Config): string | undefined {
+  const directory = config.getOptionalString(
+    'datalake.catalog.pipelinesDirectory',
+  );
+  return directory ? path.resolve(directory) : undefined;
+}
 
 /**
  * Registers the data lake scaffolder actions.
@@ -32,8 +46,10 @@ export const scaffolderModule = createBackendModule({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
-      async init({ scaffolderActions, config }) {
+      async init({ scaffolderActions, config, catalog, auth }) {
         const sources = readMysqlSourcesConfig(config);
         const clients = DatalakeAwsClientFactory.fromConfig(config);
         const dmsOptions = {
@@ -51,6 +67,13 @@ export const scaffolderModule = createBackendModule({
           ),
           createGlueJobCreateAction(pipelineActionOptions(config, clients)),
           createSfnPipelineCreateAction(pipelineActionOptions(config, clients)),
+          createIngestionPlanAction(pipelineActionOptions(config, clients)),
+          createGoldTablePlanAction(pipelineActionOptions(config, clients)),
+          createPipelineCatalogRegisterAction({
+            directory: pipelinesDirectory(config),
+            catalog,
+            auth,
+          }),
         );
       },
     });

@@ -131,7 +131,11 @@ export class LineageService {
     credentials: BackstageCredentials,
   ) {
     const rootRef = normaliseEntityRef(entityRef);
-    const root = await getTableEntity(this.options.catalog, rootRef, credentials);
+    const root = await getTableEntity(
+      this.options.catalog,
+      rootRef,
+      credentials,
+    );
     const { entities, sourceEntityRefs } = await this.loadNeighbourhood(
       root,
       depth,
@@ -181,7 +185,10 @@ export class LineageService {
           frontier.push(entity);
         } else if (entity.metadata.name.startsWith('mysql.')) {
           // The MySQL database entity a bronze table depends on (`resource:<ns>/mysql.<source>`).
-          sourceEntityRefs.set(entity.metadata.name.slice('mysql.'.length), ref);
+          sourceEntityRefs.set(
+            entity.metadata.name.slice('mysql.'.length),
+            ref,
+          );
         }
       }
     }
@@ -338,6 +345,8 @@ export class LineageService {
 
 function refOf(entity: Entity): string {
   return normaliseEntityRef(
-    `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`,
+    `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${
+      entity.metadata.name
+    }`,
   );
 }

@@ -67,26 +67,36 @@ export function splitTopLevel(list: string): string[] {
 
 /** Splits `expr AS name` / `expr name` into its parts. */
 function projection(item: string): { expr: string; name?: string } {
-  const as = /^(.*?)\s+(?:AS\s+)?(`(?:[^`]|``)*`|"(?:[^"]|"")*"|[A-Za-z_][\w]*)$/is.exec(
-    item,
-  );
+  const as =
+    /^(.*?)\s+(?:AS\s+)?(`(?:[^`]|``)*`|"(?:[^"]|"")*"|[A-Za-z_][\w]*)$/is.exec(
+      item,
+    );
   if (as && !/[.(]$/.test(as[1].trim()) && as[1].trim() !== '') {
     return { expr: as[1].trim(), name: unquote(as[2]) };
   }
   return { expr: item.trim() };
 }
 
+/** How a projection maps its column: a plain reference is an identity or a rename. */
+function transformOf(
+  simple: boolean,
+  from: string,
+  to: string,
+): ScriptColumnFlow['transform'] {
+  if (!simple) return 'transform';
+  return from === to ? 'identity' : 'rename';
+}
+
 const QUALIFIED_COLUMN =
   /([A-Za-z_]\w*|`(?:[^`]|``)*`)\.(`(?:[^`]|``)*`|[A-Za-z_]\w*)/g;
-const AGGREGATE = /\b(SUM|COUNT|AVG|MIN|MAX|COLLECT_LIST|COLLECT_SET|APPROX_COUNT_DISTINCT)\s*\(/i;
+const AGGREGATE =
+  /\b(SUM|COUNT|AVG|MIN|MAX|COLLECT_LIST|COLLECT_SET|APPROX_COUNT_DISTINCT)\s*\(/i;
 
 /** Column flows of the silver job: every projected column of its MERGE. */
 export function silverFlowsFromScript(script: string): ScriptTableFlows[] {
   const merge = new RegExp(`"merge_sql":\\s*${PY_STRING}`).exec(script);
   const targetMatch = new RegExp(`"target":\\s*${PY_STRING}`).exec(script);
-  const bronzeMatch = new RegExp(`"bronze_name":\\s*${PY_STRING}`).exec(
-    script,
-  );
+  const bronzeMatch = new RegExp(`"bronze_name":\\s*${PY_STRING}`).exec(script);
   if (!merge || !targetMatch) {
     return [];
   }
@@ -115,17 +125,11 @@ export function silverFlowsFromScript(script: string): ScriptTableFlows[] {
         fromTable,
         fromColumn: source,
         toColumn: name,
-        transform: simple
-          ? source === name
-            ? 'identity'
-            : 'rename'
-          : 'transform',
+        transform: transformOf(simple, source, name),
       });
     }
   }
-  return [
-    { target: tableName(JSON.parse(targetMatch[1]) as string), flows },
-  ];
+  return [{ target: tableName(JSON.parse(targetMatch[1]) as string), flows }];
 }
 
 /** The aliases of the FROM/JOIN clauses: alias (and bare table name) → `<database>.<table>`. */
@@ -159,12 +163,12 @@ export function goldFlowsFromSql(sql: string): ScriptColumnFlow[] {
       aliases.has(unquote(m[1])),
     );
     const bare = /^(`(?:[^`]|``)*`|[A-Za-z_]\w*)$/.exec(expr);
-    const output =
-      name ?? (qualified.length === 1 && qualified[0][0] === expr
-        ? unquote(qualified[0][2])
-        : bare
-        ? unquote(bare[1])
-        : undefined);
+    let output = name;
+    if (!output && qualified.length === 1 && qualified[0][0] === expr) {
+      output = unquote(qualified[0][2]);
+    } else if (!output && bare) {
+      output = unquote(bare[1]);
+    }
     if (!output) continue;
     const aggregate = AGGREGATE.test(expr);
     if (bare) {
@@ -189,11 +193,7 @@ export function goldFlowsFromSql(sql: string): ScriptColumnFlow[] {
         toColumn: output,
         transform: aggregate
           ? 'aggregate'
-          : simple
-          ? fromColumn === output
-            ? 'identity'
-            : 'rename'
-          : 'transform',
+          : transformOf(simple, fromColumn, output),
       });
     }
   }

@@ -98,6 +98,13 @@ export function toOpenLineageEvents(
   return events;
 }
 
+const TRANSFORMATION_SUBTYPES = {
+  aggregate: 'AGGREGATION',
+  transform: 'TRANSFORMATION',
+  identity: 'IDENTITY',
+  rename: 'IDENTITY',
+} as const;
+
 function toDataset(
   node: LineageNode,
   tableArns: Map<string, string>,
@@ -117,7 +124,9 @@ function toDataset(
       : { namespace: 'file', name: node.label };
   }
   const arn = node.entityRef ? tableArns.get(node.entityRef) : undefined;
-  const parsed = arn ? /^(arn:aws[^:]*:glue:[^:]*:[^:]*):(.+)$/.exec(arn) : null;
+  const parsed = arn
+    ? /^(arn:aws[^:]*:glue:[^:]*:[^:]*):(.+)$/.exec(arn)
+    : null;
   const base: OpenLineageDataset = parsed
     ? { namespace: parsed[1], name: parsed[2] }
     : { namespace: 'glue', name: `table/${node.label.replace('.', '/')}` };
@@ -142,12 +151,7 @@ function toDataset(
         transformations: [
           {
             type: edge.transform === 'aggregate' ? 'INDIRECT' : 'DIRECT',
-            subtype:
-              edge.transform === 'aggregate'
-                ? 'AGGREGATION'
-                : edge.transform === 'transform'
-                ? 'TRANSFORMATION'
-                : 'IDENTITY',
+            subtype: TRANSFORMATION_SUBTYPES[edge.transform],
           },
         ],
       });

@@ -33,9 +33,7 @@ export function normaliseEntityRef(value: string): string {
 export function isTableEntity(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
-    (Object.values(TABLE_ENTITY_TYPES) as unknown[]).includes(
-      entity.spec?.type,
-    )
+    (Object.values(TABLE_ENTITY_TYPES) as unknown[]).includes(entity.spec?.type)
   );
 }
 

@@ -230,7 +230,9 @@ export class AwsStatusReader {
       async () => {
         const glue = await this.clients.glue();
         const out = await aws(() =>
-          glue.send(new GetTableCommand({ DatabaseName: database, Name: table })),
+          glue.send(
+            new GetTableCommand({ DatabaseName: database, Name: table }),
+          ),
         );
         return out.Table?.Parameters ?? {};
       },
@@ -261,9 +263,13 @@ export class AwsStatusReader {
         const found: Record<string, string> = {};
         let nextToken: string | undefined;
         do {
+          const token = nextToken;
           const page = await aws(() =>
             sfn.send(
-              new ListStateMachinesCommand({ maxResults: 1000, nextToken }),
+              new ListStateMachinesCommand({
+                maxResults: 1000,
+                nextToken: token,
+              }),
             ),
           );
           for (const m of page.stateMachines ?? []) {
@@ -329,12 +335,13 @@ export class AwsStatusReader {
       const tasks: ReplicationTask[] = [];
       let marker: string | undefined;
       do {
+        const pageMarker = marker;
         const page = await aws(() =>
           dms.send(
             new DescribeReplicationTasksCommand({
               WithoutSettings: true,
               MaxRecords: 100,
-              Marker: marker,
+              Marker: pageMarker,
             }),
           ),
         );
@@ -367,12 +374,13 @@ export class AwsStatusReader {
         const rows: DmsTableFacts[] = [];
         let marker: string | undefined;
         do {
+          const pageMarker = marker;
           const page = await aws(() =>
             dms.send(
               new DescribeTableStatisticsCommand({
                 ReplicationTaskArn: taskArn,
                 MaxRecords: 500,
-                Marker: marker,
+                Marker: pageMarker,
               }),
             ),
           );

@@ -168,7 +168,11 @@ export class RunStatusService {
     const runs = rest.slice(0, limit);
     return {
       entityRef: ref,
-      sources: { dms: dms.status, glue: glue.status, stepFunctions: sfn.status },
+      sources: {
+        dms: dms.status,
+        glue: glue.status,
+        stepFunctions: sfn.status,
+      },
       dms: dms.tasks,
       runs,
       ...(rest.length > limit
@@ -396,6 +400,8 @@ function sourceStatus(service: string, failures: string[]): RunSourceStatus {
 
 function refOf(entity: Entity): string {
   return normaliseEntityRef(
-    `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`,
+    `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${
+      entity.metadata.name
+    }`,
   );
 }

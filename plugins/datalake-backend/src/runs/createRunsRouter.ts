@@ -27,7 +27,11 @@ export function createRunsRouter(options: {
       allow: ['user', 'service'],
     });
     res.json(
-      await runs.getRuns(entityRef, { limit, cursor: cursor || undefined }, credentials),
+      await runs.getRuns(
+        entityRef,
+        { limit, cursor: cursor || undefined },
+        credentials,
+      ),
     );
   });
 

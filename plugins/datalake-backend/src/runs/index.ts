@@ -1,7 +1,10 @@
 export { createRunsRouter } from './createRunsRouter';
 export { RunStatusService } from './RunStatusService';
 export { AwsStatusReader } from './AwsStatusReader';
-export { CoalescingCache, type CoalescingCacheOptions } from './CoalescingCache';
+export {
+  CoalescingCache,
+  type CoalescingCacheOptions,
+} from './CoalescingCache';
 export {
   DatalakeStatusServices,
   STATUS_DEFAULTS,

@@ -3,10 +3,7 @@
  * real SDK clients, the real catalog provider's entities and the routes.
  */
 import { CacheManager } from '@backstage/backend-defaults/cache';
-import {
-  mockErrorHandler,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -82,7 +79,9 @@ function app(
 
 describe('lineage against the seeded lake', () => {
   it('reaches the Sakila source table from a gold table through silver, bronze, landing and DMS', async () => {
-    const res = await request(app()).get('/v1/lineage').query({ entityRef: GOLD });
+    const res = await request(app())
+      .get('/v1/lineage')
+      .query({ entityRef: GOLD });
     expect(res.status).toBe(200);
     const graph = res.body as LineageResponse;
     const labels = graph.nodes.map(n => `${n.kind}:${n.label}`);
@@ -274,7 +273,10 @@ describe('request coalescing', () => {
         .map(r => r.name),
     );
     expect(jobs).toEqual(
-      new Set(['datalake-sakila-bronze-rental', 'datalake-sakila-silver-rental']),
+      new Set([
+        'datalake-sakila-bronze-rental',
+        'datalake-sakila-silver-rental',
+      ]),
     );
     const calls = await emulatorCalls(running);
     expect(calls['glue.GetJobRuns']).toBe(jobs.size);

@@ -11,6 +11,15 @@ import { MysqlConnectionOptions } from './MysqlSession';
 export type MysqlSourceDmsConfig =
   | { mode: 'replication-instance'; replicationInstanceArn: string }
   | {
+      mode: 'replication-instance';
+      /**
+       * The instance's identifier, resolved to its ARN when a task is created: an instance's ARN
+       * holds a random id, so configuration that is written before the instance exists (a demo,
+       * an emulator) can only name it by identifier.
+       */
+      replicationInstanceIdentifier: string;
+    }
+  | {
       mode: 'serverless';
       subnetGroupId: string;
       securityGroupIds: string[];
@@ -54,14 +63,28 @@ function readDms(
     return undefined;
   }
   const instance = config.getOptionalString('replicationInstanceArn');
+  const instanceIdentifier = config.getOptionalString(
+    'replicationInstanceIdentifier',
+  );
   const serverless = config.getOptionalConfig('serverless');
-  if (instance && serverless) {
+  if ([instance, instanceIdentifier, serverless].filter(Boolean).length > 1) {
     throw new Error(
-      `datalake.sources[${id}].dms: set either replicationInstanceArn or serverless, not both`,
+      `datalake.sources[${id}].dms: set only one of replicationInstanceArn, replicationInstanceIdentifier or serverless`,
     );
   }
   if (instance) {
     return { mode: 'replication-instance', replicationInstanceArn: instance };
+  }
+  if (instanceIdentifier) {
+    if (!/^[a-zA-Z](?:-?[a-zA-Z0-9]){0,62}$/.test(instanceIdentifier)) {
+      throw new Error(
+        `datalake.sources[${id}].dms.replicationInstanceIdentifier '${instanceIdentifier}' is not a DMS identifier (a letter, then letters, digits and single hyphens, at most 63)`,
+      );
+    }
+    return {
+      mode: 'replication-instance',
+      replicationInstanceIdentifier: instanceIdentifier,
+    };
   }
   if (serverless) {
     const maxCapacityUnits = serverless.getNumber('maxCapacityUnits');
@@ -80,7 +103,7 @@ function readDms(
     };
   }
   throw new Error(
-    `datalake.sources[${id}].dms: set replicationInstanceArn or serverless`,
+    `datalake.sources[${id}].dms: set replicationInstanceArn, replicationInstanceIdentifier or serverless`,
   );
 }
 

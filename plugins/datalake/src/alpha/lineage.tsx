@@ -39,8 +39,6 @@ export const tableStatusEntityCard = EntityCardBlueprint.make({
     type: 'info',
     filter: isDatalakeTable,
     loader: () =>
-      import('../components/TableStatusCard').then(m => (
-        <m.TableStatusCard />
-      )),
+      import('../components/TableStatusCard').then(m => <m.TableStatusCard />),
   },
 });

@@ -3,6 +3,9 @@ import {
   AccessRequest,
   AccessRequestFilter,
   AccessRequestList,
+  CdcPreflightReport,
+  SourceInspectionReport,
+  SourceSummary,
   ApproveAccessRequest,
   CreateAccessRequest,
   DecideAccessRequest,
@@ -47,6 +50,12 @@ export interface DatalakeApi {
     id: string,
     decision?: DecideAccessRequest,
   ): Promise<AccessRequest>;
+  /** The configured MySQL sources, without credentials (`GET /v1/sources`). */
+  listSources(): Promise<SourceSummary[]>;
+  /** Tables, columns, keys and type findings of a source (`POST /v1/sources/:id/inspect`). */
+  inspectSource(id: string, tables?: string[]): Promise<SourceInspectionReport>;
+  /** Whether a source is ready for DMS full load + CDC (`POST /v1/sources/:id/preflight`). */
+  preflightSource(id: string, tables?: string[]): Promise<CdcPreflightReport>;
 }
 
 /** @public */

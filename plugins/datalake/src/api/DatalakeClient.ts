@@ -5,10 +5,13 @@ import {
   AccessRequestFilter,
   AccessRequestList,
   ApproveAccessRequest,
+  CdcPreflightReport,
   CreateAccessRequest,
   DecideAccessRequest,
   LineageResponse,
   RunsResponse,
+  SourceInspectionReport,
+  SourceSummary,
   TableFreshnessResponse,
   TableMetadataResponse,
 } from '@datalake-portal/backstage-plugin-datalake-common';
@@ -96,6 +99,34 @@ export class DatalakeClient implements DatalakeApi {
     return this.post(
       `/v1/access-requests/${encodeURIComponent(id)}/revoke`,
       decision,
+    );
+  }
+
+  async listSources(): Promise<SourceSummary[]> {
+    const { items } = await this.get<{ items: SourceSummary[] }>(
+      '/v1/sources',
+      {},
+    );
+    return items;
+  }
+
+  async inspectSource(
+    id: string,
+    tables?: string[],
+  ): Promise<SourceInspectionReport> {
+    return this.post(
+      `/v1/sources/${encodeURIComponent(id)}/inspect`,
+      tables ? { tables } : {},
+    );
+  }
+
+  async preflightSource(
+    id: string,
+    tables?: string[],
+  ): Promise<CdcPreflightReport> {
+    return this.post(
+      `/v1/sources/${encodeURIComponent(id)}/preflight`,
+      tables ? { tables } : {},
     );
   }
 

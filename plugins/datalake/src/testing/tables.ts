@@ -184,6 +184,29 @@ export function mockDatalakeApi(now = Date.now()): jest.Mocked<DatalakeApi> {
       },
     ),
     ...mockAccessRequestMethods(),
+    ...mockSourceMethods(),
+  };
+}
+
+/** The source methods of the scaffolder fields, failing until a test mocks what it uses. */
+function mockSourceMethods(): Pick<
+  jest.Mocked<DatalakeApi>,
+  'listSources' | 'inspectSource' | 'preflightSource'
+> {
+  return {
+    listSources: jest.fn(async (): Promise<never> => {
+      throw new Error('listSources is not mocked in this test');
+    }),
+    inspectSource: jest.fn(
+      async (_id: string, _tables?: string[]): Promise<never> => {
+        throw new Error('inspectSource is not mocked in this test');
+      },
+    ),
+    preflightSource: jest.fn(
+      async (_id: string, _tables?: string[]): Promise<never> => {
+        throw new Error('preflightSource is not mocked in this test');
+      },
+    ),
   };
 }
 

@@ -10,3 +10,13 @@ export { createIcebergTableCreateAction } from './glue/createIcebergTables';
 export { createGlueJobCreateAction } from './glue/createGlueJobs';
 export { createSfnPipelineCreateAction } from './sfn/createPipeline';
 export * from './glue/pipelineExports';
+export { createIngestionPlanAction } from './pipeline/planIngestion';
+export {
+  createPipelineCatalogRegisterAction,
+  type PipelineCatalogOptions,
+} from './pipeline/registerPipelineEntities';
+export { createGoldTablePlanAction } from './pipeline/planGoldTable';
+export {
+  INGESTION_ANNOTATION,
+  type IngestionRecord,
+} from './pipeline/ingestionRecord';

@@ -6,10 +6,7 @@
  * went stale anew. Executions older than the lookback are ignored, so that a new deployment does
  * not notify about last month's failures.
  */
-import {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { assertError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -88,7 +85,13 @@ export class RunAlertsCheck {
 
     for (const [pipeline, owners] of pipelineOwners) {
       try {
-        await this.checkPipeline(pipeline, [...owners], pipelineTable.get(pipeline)!, now, result);
+        await this.checkPipeline(
+          pipeline,
+          [...owners],
+          pipelineTable.get(pipeline)!,
+          now,
+          result,
+        );
       } catch (e) {
         assertError(e);
         result.errors.push(`${pipeline}: ${e.message}`);
@@ -120,7 +123,9 @@ export class RunAlertsCheck {
     if (!arn || owners.length === 0) return;
     for (const execution of await aws.executions(arn)) {
       if (!FAILED_EXECUTION_STATUSES.has(execution.status)) continue;
-      const stoppedAt = Date.parse(execution.stopDate ?? execution.startDate ?? '');
+      const stoppedAt = Date.parse(
+        execution.stopDate ?? execution.startDate ?? '',
+      );
       if (!(now.getTime() - stoppedAt <= this.options.lookbackMs)) continue;
       const incident: AlertIncident = {
         key: `execution:${execution.executionArn}`,
@@ -133,7 +138,9 @@ export class RunAlertsCheck {
         await this.options.notifications.send({
           recipients: { type: 'entity', entityRef: owners },
           payload: {
-            title: `Pipeline ${pipeline} ${execution.status.toLowerCase().replace('_', ' ')}${where}`,
+            title: `Pipeline ${pipeline} ${execution.status
+              .toLowerCase()
+              .replace('_', ' ')}${where}`,
             description: [
               `Execution ${execution.name}`,
               failure.error,
@@ -177,7 +184,9 @@ export class RunAlertsCheck {
       this.options.notifications.send({
         recipients: { type: 'entity', entityRef: owner },
         payload: {
-          title: `${entity.metadata.title ?? entity.metadata.name} is past its freshness SLA (${sla})`,
+          title: `${
+            entity.metadata.title ?? entity.metadata.name
+          } is past its freshness SLA (${sla})`,
           description: lastChange
             ? `Last data change ${lastChange}`
             : 'The table has no data change yet',

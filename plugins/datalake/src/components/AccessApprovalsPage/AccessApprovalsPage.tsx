@@ -6,11 +6,14 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { Typography } from '@material-ui/core';
-import { useState } from 'react';
+import { Box, Typography } from '@material-ui/core';
 import { datalakeApiRef } from '../../api';
-import { AccessRequestTable } from '../AccessRequestTable';
-import { useAccessRequests } from '../AccessRequestTable/useAccessRequests';
+import {
+  AccessRequestTable,
+  RequestActionOutcomeMessage,
+  useAccessRequests,
+  useRequestAction,
+} from '../AccessRequestTable';
 
 /**
  * The approvals inbox: pending requests on tables the caller's groups own (never their own).
@@ -22,36 +25,40 @@ export function AccessApprovalsPage() {
   const { value, loading, error, retry } = useAccessRequests({
     view: 'to-approve',
   });
-  const [message, setMessage] = useState<string>();
-  const decide = (action: Promise<{ status: string; id: string }>) =>
-    action.then(
-      r => {
-        setMessage(`Request ${r.id} is ${r.status}`);
-        retry();
-      },
-      e => setMessage((e as Error).message),
-    );
+  const { busyId, outcome, run } = useRequestAction(retry);
   return (
     <Page themeId="tool">
-      <Header title="Access approvals" />
+      <Header
+        title="Access approvals"
+        subtitle="Requests for access to tables your groups own"
+      />
       <Content>
-        {message && <Typography role="status">{message}</Typography>}
-        {loading && <Progress />}
+        <RequestActionOutcomeMessage outcome={outcome} />
+        {loading && !value && <Progress />}
         {error && <ResponseErrorPanel error={error} />}
         {value && (
           <AccessRequestTable
             title="Waiting for your decision"
             requests={value}
+            busyId={busyId}
+            emptyContent={
+              <Box p={2}>
+                <Typography color="textSecondary">
+                  Nothing to decide: no pending requests on tables your groups
+                  own.
+                </Typography>
+              </Box>
+            }
             actions={[
               {
                 label: 'Approve',
-                when: () => true,
-                run: r => decide(api.approveAccessRequest(r.id)),
+                when: r => r.status === 'pending',
+                run: r => run(r, () => api.approveAccessRequest(r.id)),
               },
               {
                 label: 'Reject',
-                when: () => true,
-                run: r => decide(api.rejectAccessRequest(r.id)),
+                when: r => r.status === 'pending',
+                run: r => run(r, () => api.rejectAccessRequest(r.id)),
               },
             ]}
           />

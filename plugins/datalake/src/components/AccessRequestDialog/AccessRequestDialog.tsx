@@ -20,6 +20,7 @@ import {
 } from '@material-ui/core';
 import { useState } from 'react';
 import { datalakeApiRef } from '../../api';
+import { errorMessage } from '../../hooks/errorMessage';
 import { tableColumnsOf } from '../tableColumns';
 
 /** @public */
@@ -80,10 +81,14 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
         durationDays: days,
         justification: justification.trim(),
       });
+      // A second request starts from a clean form.
+      setPicked([]);
+      setRowFilter('');
+      setJustification('');
       onCreated?.(created);
       onClose();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e as Error));
     } finally {
       setBusy(false);
     }
@@ -112,8 +117,11 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
           ))}
         </FormGroup>
         <TextField
+          id="datalake-access-row-filter"
           label="Row filter (optional)"
           placeholder="store_id = 1 AND active = 1"
+          // The example stays readable instead of hiding under the label.
+          InputLabelProps={{ shrink: true }}
           value={rowFilter}
           onChange={e => setRowFilter(e.target.value)}
           error={!!filterError}
@@ -137,6 +145,7 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
           ))}
         </FormGroup>
         <TextField
+          id="datalake-access-duration"
           label="Duration (days)"
           type="number"
           value={durationDays}
@@ -146,9 +155,12 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
           margin="normal"
         />
         <TextField
+          id="datalake-access-justification"
           label="Justification"
           value={justification}
           onChange={e => setJustification(e.target.value)}
+          helperText="Why you need this access; the table's owners read it"
+          required
           fullWidth
           multiline
           margin="normal"
@@ -167,7 +179,7 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
           disabled={!canSubmit}
           onClick={submit}
         >
-          Send request
+          {busy ? 'Sending…' : 'Send request'}
         </Button>
       </DialogActions>
     </Dialog>

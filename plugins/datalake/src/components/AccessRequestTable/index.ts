@@ -1,5 +1,9 @@
 export {
   AccessRequestTable,
   describeScope,
+  shortRef,
   type AccessRequestAction,
 } from './AccessRequestTable';
+export { RequestActionOutcomeMessage } from './RequestActionOutcomeMessage';
+export { useRequestAction } from './useRequestAction';
+export { useAccessRequests } from './useAccessRequests';

@@ -32,10 +32,12 @@ const SOURCE_LABEL: Record<RunEntry['source'], string> = {
   stepFunctions: 'Step Functions',
 };
 
+function countText(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : formatCount(value);
+}
+
 function SourceErrors(props: { sources: RunsResponse['sources'] }) {
-  const failed = Object.values(props.sources).filter(
-    s => s.status === 'error',
-  );
+  const failed = Object.values(props.sources).filter(s => s.status === 'error');
   if (failed.length === 0) return null;
   return (
     <WarningPanel
@@ -84,18 +86,10 @@ function DmsTasks(props: { tasks: DmsTaskStatus[] }) {
                   : `${task.fullLoadProgressPercent} %`}
               </TableCell>
               <TableCell>{t ? `${t.schema}.${t.table}` : '—'}</TableCell>
-              <TableCell align="right">
-                {t?.fullLoadRows != null ? formatCount(t.fullLoadRows) : '—'}
-              </TableCell>
-              <TableCell align="right">
-                {t?.inserts != null ? formatCount(t.inserts) : '—'}
-              </TableCell>
-              <TableCell align="right">
-                {t?.updates != null ? formatCount(t.updates) : '—'}
-              </TableCell>
-              <TableCell align="right">
-                {t?.deletes != null ? formatCount(t.deletes) : '—'}
-              </TableCell>
+              <TableCell align="right">{countText(t?.fullLoadRows)}</TableCell>
+              <TableCell align="right">{countText(t?.inserts)}</TableCell>
+              <TableCell align="right">{countText(t?.updates)}</TableCell>
+              <TableCell align="right">{countText(t?.deletes)}</TableCell>
               <TableCell>
                 {t?.lastUpdateTime ? relativeTime(t.lastUpdateTime) : '—'}
               </TableCell>

@@ -5,14 +5,20 @@ import { useTheme } from '@material-ui/core/styles';
 export function RunStatusChip(props: { status: string }) {
   const theme = useTheme();
   const status = props.status.toLowerCase();
-  const color =
-    status === 'failed' || status === 'timed-out' || status === 'error'
-      ? theme.palette.error.main
-      : status === 'running' || status === 'starting'
-      ? theme.palette.info.main
-      : status === 'succeeded' || status === 'ok'
-      ? theme.palette.success.main
-      : theme.palette.text.secondary;
+  let color = theme.palette.text.secondary;
+  if (
+    ['failed', 'timed-out', 'error'].includes(status) ||
+    status.startsWith('past')
+  ) {
+    color = theme.palette.error.main;
+  } else if (['running', 'starting'].includes(status)) {
+    color = theme.palette.info.main;
+  } else if (
+    ['succeeded', 'ok'].includes(status) ||
+    status.startsWith('within')
+  ) {
+    color = theme.palette.success.main;
+  }
   return (
     <Chip
       size="small"

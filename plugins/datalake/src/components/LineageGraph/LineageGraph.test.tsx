@@ -76,7 +76,9 @@ describe('LineageGraph', () => {
     await renderInTestApp(
       <LineageGraph graph={graph} onNodeClick={onNodeClick} />,
     );
-    expect(screen.getByLabelText('Glue job job-s (failed)')).toBeInTheDocument();
+    expect(
+      screen.getByLabelText('Glue job job-s (failed)'),
+    ).toBeInTheDocument();
     expect(screen.getByLabelText('bronze bronze (stale)')).toBeInTheDocument();
     fireEvent.click(screen.getByLabelText('silver silver'));
     expect(onNodeClick).toHaveBeenCalledWith(

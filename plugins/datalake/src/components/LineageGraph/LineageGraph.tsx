@@ -146,10 +146,20 @@ export function LineageGraph(props: LineageGraphProps) {
                   : theme.palette.background.paper
               }
               stroke={statusColor(node)}
-              strokeWidth={root || (node.status && node.status !== 'ok') ? 3 : 1}
+              strokeWidth={
+                root || (node.status && node.status !== 'ok') ? 3 : 1
+              }
             />
-            <text x={8} y={16} fill={theme.palette.text.secondary} fontSize={10}>
-              {[KIND_LABEL[node.kind] || node.layer, node.status === 'failed' ? 'failed' : node.status === 'stale' ? 'stale' : '']
+            <text
+              x={8}
+              y={16}
+              fill={theme.palette.text.secondary}
+              fontSize={10}
+            >
+              {[
+                KIND_LABEL[node.kind] || node.layer,
+                node.status === 'ok' ? '' : node.status,
+              ]
                 .filter(Boolean)
                 .join(' · ')}
             </text>

@@ -55,7 +55,9 @@ export function layoutLineage(graph: {
 
   // Longest-path ranks in topological order (Kahn); nodes on a cycle keep the rank reached.
   const column = new Map<string, number>(graph.nodes.map(n => [n.id, 0]));
-  const queue = graph.nodes.filter(n => indegree.get(n.id) === 0).map(n => n.id);
+  const queue = graph.nodes
+    .filter(n => indegree.get(n.id) === 0)
+    .map(n => n.id);
   for (let i = 0; i < queue.length; i++) {
     const id = queue[i];
     for (const to of outgoing.get(id) ?? []) {

@@ -6,9 +6,14 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { Box, Typography } from '@material-ui/core';
 import { datalakeApiRef } from '../../api';
-import { AccessRequestTable } from '../AccessRequestTable';
-import { useAccessRequests } from '../AccessRequestTable/useAccessRequests';
+import {
+  AccessRequestTable,
+  RequestActionOutcomeMessage,
+  useAccessRequests,
+  useRequestAction,
+} from '../AccessRequestTable';
 
 /**
  * The caller's own access requests, with withdraw and revoke.
@@ -18,26 +23,40 @@ import { useAccessRequests } from '../AccessRequestTable/useAccessRequests';
 export function MyAccessRequestsPage() {
   const api = useApi(datalakeApiRef);
   const { value, loading, error, retry } = useAccessRequests({ view: 'mine' });
+  const { busyId, outcome, run } = useRequestAction(retry);
   return (
     <Page themeId="tool">
-      <Header title="My access requests" />
+      <Header
+        title="My access requests"
+        subtitle="Access you asked for, and what became of it"
+      />
       <Content>
-        {loading && <Progress />}
+        <RequestActionOutcomeMessage outcome={outcome} />
+        {loading && !value && <Progress />}
         {error && <ResponseErrorPanel error={error} />}
         {value && (
           <AccessRequestTable
             title="Requests"
             requests={value}
+            busyId={busyId}
+            emptyContent={
+              <Box p={2}>
+                <Typography color="textSecondary">
+                  You have not asked for access yet. Open a table of the data
+                  lake and use Request access on its Access tab.
+                </Typography>
+              </Box>
+            }
             actions={[
               {
                 label: 'Withdraw',
                 when: r => r.status === 'pending',
-                run: r => api.revokeAccessRequest(r.id).then(retry, retry),
+                run: r => run(r, () => api.revokeAccessRequest(r.id)),
               },
               {
                 label: 'Revoke',
                 when: r => r.status === 'granted' || r.status === 'approved',
-                run: r => api.revokeAccessRequest(r.id).then(retry, retry),
+                run: r => run(r, () => api.revokeAccessRequest(r.id)),
               },
             ]}
           />

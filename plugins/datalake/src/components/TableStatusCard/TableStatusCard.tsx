@@ -31,10 +31,10 @@ export function TableStatusCard() {
   const api = useApi(datalakeApiRef);
   const sla = entity.metadata.annotations?.[FRESHNESS_SLA_ANNOTATION];
   const slaMs = parseFreshnessSla(sla);
-  const runs = useAsync(() => api.getRuns(entityRef, { limit: 1 }), [
-    api,
-    entityRef,
-  ]);
+  const runs = useAsync(
+    () => api.getRuns(entityRef, { limit: 1 }),
+    [api, entityRef],
+  );
   const iceberg = isIcebergTable(entity);
   const freshness = useAsync(
     async () => (iceberg ? api.getFreshness(entityRef) : undefined),
@@ -54,8 +54,21 @@ export function TableStatusCard() {
       <span data-testid="freshness-status">
         {relativeTime(changed)}{' '}
         {slaMs !== undefined && (
-          <RunStatusChip status={late ? `past SLA ${sla}` : `within SLA ${sla}`} />
+          <RunStatusChip
+            status={late ? `past SLA ${sla}` : `within SLA ${sla}`}
+          />
         )}
+      </span>
+    );
+  }
+
+  let lastRunText: React.ReactNode = runs.loading ? '…' : 'No runs yet';
+  if (latest) {
+    lastRunText = (
+      <span>
+        <RunStatusChip status={latest.status} /> {latest.name},{' '}
+        {relativeTime(latest.startedAt)} (
+        {formatDuration(latest.durationSeconds)})
       </span>
     );
   }
@@ -71,17 +84,7 @@ export function TableStatusCard() {
       )}
       <StructuredMetadataTable
         metadata={{
-          'Last run': latest ? (
-            <span>
-              <RunStatusChip status={latest.status} /> {latest.name},{' '}
-              {relativeTime(latest.startedAt)} (
-              {formatDuration(latest.durationSeconds)})
-            </span>
-          ) : runs.loading ? (
-            '…'
-          ) : (
-            'No runs yet'
-          ),
+          'Last run': lastRunText,
           'Last data change': freshnessText,
           'Freshness SLA': sla ?? 'None declared',
         }}

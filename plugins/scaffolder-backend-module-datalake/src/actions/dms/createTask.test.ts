@@ -4,9 +4,10 @@ import {
   DatabaseMigrationServiceClient,
   DescribeEndpointsCommand,
   DescribeReplicationConfigsCommand,
+  DescribeReplicationInstancesCommand,
   DescribeReplicationTasksCommand,
 } from '@aws-sdk/client-database-migration-service';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createDmsTaskCreateAction } from './createTask';
 import { examples } from './createTask.examples';
@@ -14,6 +15,7 @@ import {
   actionContext,
   dmsOptions,
   exampleInputs,
+  instanceSource,
   notFound,
 } from './__testUtils__/dmsTestContext';
 
@@ -262,5 +264,58 @@ describe('datalake:dms:task:create', () => {
       'taskArn',
       'dry-run:dl-sakila-rentals',
     );
+  });
+
+  describe('with replicationInstanceIdentifier', () => {
+    const byIdentifier = {
+      ...instanceSource,
+      dms: {
+        mode: 'replication-instance' as const,
+        replicationInstanceIdentifier: 'datalake-demo',
+      },
+    };
+    const input = {
+      sourceId: 'sakila',
+      taskName: 'rentals',
+      tables: ['rental'],
+      inspection,
+    };
+
+    it('resolves the instance ARN with DescribeReplicationInstances', async () => {
+      dms.on(DescribeReplicationInstancesCommand).resolves({
+        ReplicationInstances: [
+          { ReplicationInstanceArn: 'arn:aws:dms:us-east-1:0:rep:RANDOM' },
+        ],
+      });
+      const action = createDmsTaskCreateAction(
+        dmsOptions({ sources: [byIdentifier] }),
+      );
+      await action.handler(actionContext(input) as any);
+      expect(
+        dms.commandCalls(DescribeReplicationInstancesCommand)[0].args[0].input
+          .Filters,
+      ).toEqual([
+        { Name: 'replication-instance-id', Values: ['datalake-demo'] },
+      ]);
+      expect(
+        dms.commandCalls(CreateReplicationTaskCommand)[0].args[0].input
+          .ReplicationInstanceArn,
+      ).toBe('arn:aws:dms:us-east-1:0:rep:RANDOM');
+    });
+
+    it('fails with NotFoundError when no instance has the identifier', async () => {
+      dms
+        .on(DescribeReplicationInstancesCommand)
+        .rejects(notFound('replication instance'));
+      const action = createDmsTaskCreateAction(
+        dmsOptions({ sources: [byIdentifier] }),
+      );
+      const error = await action
+        .handler(actionContext(input) as any)
+        .catch(e => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error.message).toContain("'datalake-demo'");
+      expect(dms.commandCalls(CreateReplicationTaskCommand)).toHaveLength(0);
+    });
   });
 });

@@ -24,6 +24,7 @@ import {
   DMS_NAME_PATTERN,
   DmsActionOptions,
   dmsNames,
+  replicationInstanceArnOf,
 } from './dmsActionContext';
 import { examples } from './createTask.examples';
 import { buildTableMappings, buildTaskSettings } from './tableMappings';
@@ -177,10 +178,14 @@ export function createDmsTaskCreateAction(options: DmsActionOptions) {
         key: `datalake-dms-task-${id}`,
         fn: async () => {
           if (dmsConfig.mode === 'replication-instance') {
+            const replicationInstanceArn = await replicationInstanceArnOf(
+              dms,
+              dmsConfig,
+            );
             const wanted = {
               SourceEndpointArn: sourceEndpointArn,
               TargetEndpointArn: targetEndpointArn,
-              ReplicationInstanceArn: dmsConfig.replicationInstanceArn,
+              ReplicationInstanceArn: replicationInstanceArn,
               MigrationType: 'full-load-and-cdc',
               TableMappings: tableMappings,
             };
@@ -215,7 +220,7 @@ export function createDmsTaskCreateAction(options: DmsActionOptions) {
                   ReplicationTaskIdentifier: id,
                   SourceEndpointArn: sourceEndpointArn,
                   TargetEndpointArn: targetEndpointArn,
-                  ReplicationInstanceArn: dmsConfig.replicationInstanceArn,
+                  ReplicationInstanceArn: replicationInstanceArn,
                   MigrationType: 'full-load-and-cdc',
                   TableMappings: mappingsJson,
                   ReplicationTaskSettings: settingsJson,

@@ -63,9 +63,9 @@ describe('DMS actions against the local AWS emulator and MariaDB', () => {
       }),
     );
     dms = await factory.dms();
-    await (await factory.s3()).send(
-      new CreateBucketCommand({ Bucket: 'lake-landing' }),
-    );
+    await (
+      await factory.s3()
+    ).send(new CreateBucketCommand({ Bucket: 'lake-landing' }));
     const instance = await dms.send(
       new CreateReplicationInstanceCommand({
         ReplicationInstanceIdentifier: 'dl-instance',
@@ -82,7 +82,8 @@ describe('DMS actions against the local AWS emulator and MariaDB', () => {
       user: 'root',
       // The workplace's MariaDB root has no password.
       password: '',
-      secretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:shop-dms',
+      secretArn:
+        'arn:aws:secretsmanager:us-east-1:000000000000:secret:shop-dms',
       secretsManagerAccessRoleArn: 'arn:aws:iam::000000000000:role/dms-secrets',
       connectTimeoutMs: 2000,
       dms: {
@@ -116,7 +117,9 @@ describe('DMS actions against the local AWS emulator and MariaDB', () => {
     expect(second).toEqual(first);
     const described = await dms.send(new DescribeEndpointsCommand({}));
     expect(
-      described.Endpoints!.map(e => [e.EndpointIdentifier, e.EngineName]).sort(),
+      described
+        .Endpoints!.map(e => [e.EndpointIdentifier, e.EngineName])
+        .sort(),
     ).toEqual([
       ['dl-shop-landing', 's3'],
       ['dl-shop-mysql', 'mysql'],
@@ -161,11 +164,12 @@ describe('DMS actions against the local AWS emulator and MariaDB', () => {
       ),
     ).toBe(true);
 
-    await expect(
-      run(task, { ...input, tables: ['rental'] }),
-    ).rejects.toThrow(/dl-shop-orders.*(differ|different|conflict)/i);
+    await expect(run(task, { ...input, tables: ['rental'] })).rejects.toThrow(
+      /dl-shop-orders.*(differ|different|conflict)/i,
+    );
     expect(
-      (await dms.send(new DescribeReplicationTasksCommand({}))).ReplicationTasks,
+      (await dms.send(new DescribeReplicationTasksCommand({})))
+        .ReplicationTasks,
     ).toHaveLength(1);
 
     const started = await run(createDmsTaskStartAction(options), {

@@ -1,8 +1,12 @@
 import { Config } from '@backstage/config';
-import { ConflictError, InputError } from '@backstage/errors';
-import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  DatabaseMigrationServiceClient,
+  DescribeReplicationInstancesCommand,
+} from '@aws-sdk/client-database-migration-service';
 import {
   MysqlSourceConfig,
+  MysqlSourceDmsConfig,
   toBackstageError,
 } from '@datalake-portal/backstage-plugin-datalake-node';
 
@@ -100,4 +104,35 @@ export function requireLanding(options: DmsActionOptions): DmsLandingConfig {
     );
   }
   return options.landing;
+}
+
+/**
+ * The ARN of the source's replication instance: configured, or looked up by identifier (an
+ * instance's ARN holds a random id, so demo and emulator configuration can only name it).
+ */
+export async function replicationInstanceArnOf(
+  dms: DatabaseMigrationServiceClient,
+  config: Extract<MysqlSourceDmsConfig, { mode: 'replication-instance' }>,
+): Promise<string> {
+  if ('replicationInstanceArn' in config) {
+    return config.replicationInstanceArn;
+  }
+  const id = config.replicationInstanceIdentifier;
+  const result = await aws(() =>
+    dms.send(
+      new DescribeReplicationInstancesCommand({
+        Filters: [{ Name: 'replication-instance-id', Values: [id] }],
+      }),
+    ),
+  ).catch(error => {
+    if (error.name === 'NotFoundError') return { ReplicationInstances: [] };
+    throw error;
+  });
+  const arn = result.ReplicationInstances?.[0]?.ReplicationInstanceArn;
+  if (!arn) {
+    throw new NotFoundError(
+      `DMS replication instance '${id}' (datalake.sources[].dms.replicationInstanceIdentifier) does not exist`,
+    );
+  }
+  return arn;
 }

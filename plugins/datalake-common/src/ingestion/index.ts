@@ -1,0 +1,18 @@
+export {
+  describeCronExpression,
+  toEventBridgeCron,
+  validateCronExpression,
+} from './cronSchedule';
+export {
+  SILVER_COLUMN_NAME_PATTERN,
+  tableBlockers,
+  validateSilverColumnName,
+  validateSilverColumns,
+  validateTableSelection,
+} from './ingestionValidation';
+export {
+  previewGoldColumns,
+  type GoldColumnPreview,
+  type GoldSqlPreview,
+  type SilverColumnSchema,
+} from './goldSqlPreview';

@@ -1,0 +1,4 @@
+export {
+  DatalakeColumnRenames,
+  datalakeColumnRenamesValidation,
+} from './DatalakeColumnRenames';

@@ -1,0 +1,4 @@
+export {
+  DatalakeCronSchedule,
+  datalakeCronScheduleValidation,
+} from './DatalakeCronSchedule';

@@ -1,0 +1,1 @@
+export { DatalakeGoldSql, datalakeGoldSqlValidation } from './DatalakeGoldSql';

@@ -1,0 +1,4 @@
+export {
+  DatalakeSilverTablePicker,
+  datalakeSilverTablePickerValidation,
+} from './DatalakeSilverTablePicker';

@@ -1,0 +1,1 @@
+export { DatalakeSourcePicker } from './DatalakeSourcePicker';

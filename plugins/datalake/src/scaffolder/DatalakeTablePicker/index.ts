@@ -1,0 +1,4 @@
+export {
+  DatalakeTablePicker,
+  datalakeTablePickerValidation,
+} from './DatalakeTablePicker';
