@@ -94,7 +94,12 @@ async function loadLoop(send: (i: number) => Promise<void>) {
     }),
   );
   const seconds = (Date.now() - started) / 1000;
-  return { calls, errors, seconds, callsPerSecond: Math.round(calls / seconds) };
+  return {
+    calls,
+    errors,
+    seconds,
+    callsPerSecond: Math.round(calls / seconds),
+  };
 }
 
 /** A GetTables request as the SDK sends it (the emulator does not verify signatures). */
@@ -146,7 +151,9 @@ async function main() {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let baseline: Server | undefined;
   try {
-    await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'bench' } }));
+    await glue.send(
+      new CreateDatabaseCommand({ DatabaseInput: { Name: 'bench' } }),
+    );
     for (let i = 0; i < TABLES; i++) {
       await glue.send(
         new CreateTableCommand({
@@ -173,33 +180,56 @@ async function main() {
     const bodies: string[] = [];
     let token: string | undefined;
     do {
-      const body = JSON.stringify({ DatabaseName: 'bench', MaxResults: PAGE_SIZE, NextToken: token });
+      const body = JSON.stringify({
+        DatabaseName: 'bench',
+        MaxResults: PAGE_SIZE,
+        NextToken: token,
+      });
       bodies.push(body);
-      token = JSON.parse(await rawGetTables(agent, emulator.url, body)).NextToken;
+      token = JSON.parse(
+        await rawGetTables(agent, emulator.url, body),
+      ).NextToken;
     } while (token);
     const sampleResponse = await rawGetTables(agent, emulator.url, bodies[0]);
 
     const emulatorLight = await loadLoop(i =>
-      rawGetTables(agent, emulator.url, bodies[i % bodies.length]).then(() => undefined),
+      rawGetTables(agent, emulator.url, bodies[i % bodies.length]).then(
+        () => undefined,
+      ),
     );
     baseline = await startWorker(baselineWorker, { body: sampleResponse });
     const baselineLight = await loadLoop(i =>
-      rawGetTables(agent, baseline!.url, bodies[i % bodies.length]).then(() => undefined),
+      rawGetTables(agent, baseline!.url, bodies[i % bodies.length]).then(
+        () => undefined,
+      ),
     );
-    const tokens = bodies.map(b => JSON.parse(b).NextToken as string | undefined);
+    const tokens = bodies.map(
+      b => JSON.parse(b).NextToken as string | undefined,
+    );
     const emulatorSdk = await loadLoop(async i => {
       await glue.send(
-        new GetTablesCommand({ DatabaseName: 'bench', MaxResults: PAGE_SIZE, NextToken: tokens[i % tokens.length] }),
+        new GetTablesCommand({
+          DatabaseName: 'bench',
+          MaxResults: PAGE_SIZE,
+          NextToken: tokens[i % tokens.length],
+        }),
       );
     });
 
     const result = {
       benchmark: 'aws-local GetTables',
-      setup: { tables: TABLES, pageSize: PAGE_SIZE, concurrency: CONCURRENCY, seconds: DURATION_MS / 1000 },
+      setup: {
+        tables: TABLES,
+        pageSize: PAGE_SIZE,
+        concurrency: CONCURRENCY,
+        seconds: DURATION_MS / 1000,
+      },
       target: { callsPerSecond: TARGET },
       emulator: emulatorLight,
       baselinePlainHttpServer: baselineLight,
-      ratioToBaseline: +(emulatorLight.callsPerSecond / baselineLight.callsPerSecond).toFixed(3),
+      ratioToBaseline: +(
+        emulatorLight.callsPerSecond / baselineLight.callsPerSecond
+      ).toFixed(3),
       emulatorThroughTheSdkClient: emulatorSdk,
       meetsTarget: emulatorLight.callsPerSecond >= TARGET,
       node: process.version,
@@ -208,7 +238,10 @@ async function main() {
       date: new Date().toISOString(),
     };
     fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-    fs.writeFileSync(path.join(__dirname, 'results', 'aws-local.json'), `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(__dirname, 'results', 'aws-local.json'),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     agent.destroy();

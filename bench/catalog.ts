@@ -9,12 +9,22 @@
  * rewrote). Baselines come from the same run: the minimum call count, and the time those calls
  * take at the configured concurrency with the injected latency.
  */
-import { CreateDatabaseCommand, CreateTableCommand, GlueClient } from '@aws-sdk/client-glue';
+import {
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  GlueClient,
+} from '@aws-sdk/client-glue';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, sampleRss, rssBytes, startNode, waitUntil } from './support/processes';
+import {
+  freePort,
+  sampleRss,
+  rssBytes,
+  startNode,
+  waitUntil,
+} from './support/processes';
 
 const DATABASES = Number(process.env.BENCH_DATABASES ?? 50);
 const TABLES_PER_DATABASE = Number(process.env.BENCH_TABLES ?? 1000);
@@ -28,7 +38,11 @@ const TOKEN = 'bench-catalog-static-token-0123456789';
 const root = path.resolve(__dirname, '..');
 const transform = require.resolve('@backstage/cli/config/nodeTransform.cjs');
 
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+async function mapLimit<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+) {
   let next = 0;
   await Promise.all(
     Array.from({ length: limit }, async () => {
@@ -40,9 +54,14 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
 async function json(url: string, init: RequestInit = {}) {
   const response = await fetch(url, {
     ...init,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...init.headers },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
   });
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status}`);
+  if (!response.ok)
+    throw new Error(`${init.method ?? 'GET'} ${url}: ${response.status}`);
   const text = await response.text();
   return text ? JSON.parse(text) : {};
 }
@@ -71,11 +90,22 @@ async function main() {
     processes.push(
       startNode(
         path.join(root, 'packages/aws-local/bin/aws-local'),
-        ['--port', String(emulatorPort), '--state-dir', path.join(work, 'aws'), '--reset'],
+        [
+          '--port',
+          String(emulatorPort),
+          '--state-dir',
+          path.join(work, 'aws'),
+          '--reset',
+        ],
         { cwd: root, logFile: path.join(work, 'emulator.log') },
       ),
     );
-    await waitUntil('the emulator', async () => (await fetch(`${endpoint}/_aws-local/health`)).ok || undefined, 60_000);
+    await waitUntil(
+      'the emulator',
+      async () =>
+        (await fetch(`${endpoint}/_aws-local/health`)).ok || undefined,
+      60_000,
+    );
 
     const glue = new GlueClient({
       endpoint,
@@ -84,12 +114,20 @@ async function main() {
       maxAttempts: 10,
     });
     const seedStarted = Date.now();
-    const databases = Array.from({ length: DATABASES }, (_, d) => `bench_db_${String(d).padStart(2, '0')}`);
+    const databases = Array.from(
+      { length: DATABASES },
+      (_, d) => `bench_db_${String(d).padStart(2, '0')}`,
+    );
     for (const name of databases) {
-      await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: name } }));
+      await glue.send(
+        new CreateDatabaseCommand({ DatabaseInput: { Name: name } }),
+      );
     }
     const tables = databases.flatMap(database =>
-      Array.from({ length: TABLES_PER_DATABASE }, (_, t) => ({ database, name: `t${String(t).padStart(4, '0')}` })),
+      Array.from({ length: TABLES_PER_DATABASE }, (_, t) => ({
+        database,
+        name: `t${String(t).padStart(4, '0')}`,
+      })),
     );
     await mapLimit(tables, 32, async ({ database, name }) => {
       await glue.send(
@@ -107,7 +145,8 @@ async function main() {
               Location: `s3://bench-lake/${database}/${name}`,
               Columns: Array.from({ length: COLUMNS }, (_, c) => ({
                 Name: `column_${c}`,
-                Type: c % 3 === 0 ? 'bigint' : c % 3 === 1 ? 'string' : 'timestamp',
+                Type:
+                  c % 3 === 0 ? 'bigint' : c % 3 === 1 ? 'string' : 'timestamp',
                 Comment: `Column ${c} of ${name}`,
               })),
             },
@@ -130,8 +169,15 @@ async function main() {
         backend: {
           baseUrl: backendUrl,
           listen: { port: backendPort },
-          database: { client: 'better-sqlite3', connection: { directory: path.join(work, 'db') } },
-          auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'bench' } }] },
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: path.join(work, 'db') },
+          },
+          auth: {
+            externalAccess: [
+              { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+            ],
+          },
         },
         datalake: { aws: { region: 'us-east-1', endpoint } },
         catalog: {
@@ -140,7 +186,10 @@ async function main() {
               bench: {
                 databases: { include: ['bench_db_.*'] },
                 concurrency: CONCURRENCY,
-                schedule: { frequency: { trigger: 'manual' }, timeout: { minutes: 15 } },
+                schedule: {
+                  frequency: { trigger: 'manual' },
+                  timeout: { minutes: 15 },
+                },
               },
             },
           },
@@ -148,16 +197,22 @@ async function main() {
       }),
     );
     const backendLog = path.join(work, 'backend.log');
-    const backend = startNode(path.join(root, 'bench/support/catalogBackend.ts'), ['--config', configFile], {
-      cwd: root,
-      logFile: backendLog,
-      transform,
-      env: { NODE_ENV: 'production', LOG_LEVEL: 'info' },
-    });
+    const backend = startNode(
+      path.join(root, 'bench/support/catalogBackend.ts'),
+      ['--config', configFile],
+      {
+        cwd: root,
+        logFile: backendLog,
+        transform,
+        env: { NODE_ENV: 'production', LOG_LEVEL: 'info' },
+      },
+    );
     processes.push(backend);
     await waitUntil(
       'the backend',
-      async () => (await fetch(`${backendUrl}/.backstage/health/v1/readiness`)).ok || undefined,
+      async () =>
+        (await fetch(`${backendUrl}/.backstage/health/v1/readiness`)).ok ||
+        undefined,
       120_000,
       250,
     );
@@ -165,7 +220,10 @@ async function main() {
     const taskId = 'datalake-provider:bench:refresh';
     const taskUrl = `${backendUrl}/api/catalog/.backstage/scheduler/v1/tasks`;
     const syncLines = () =>
-      fs.readFileSync(backendLog, 'utf8').split('\n').filter(line => line.includes('Glue databases and'));
+      fs
+        .readFileSync(backendLog, 'utf8')
+        .split('\n')
+        .filter(line => line.includes('Glue databases and'));
 
     async function sync(label: string) {
       await json(`${endpoint}/_aws-local/stats`, { method: 'DELETE' });
@@ -173,8 +231,15 @@ async function main() {
       const rssBefore = rssBytes(backend.pid!);
       const sampler = sampleRss(backend.pid!);
       const started = Date.now();
-      await json(`${taskUrl}/${encodeURIComponent(taskId)}/trigger`, { method: 'POST' });
-      const line = await waitUntil(`${label} sync`, async () => syncLines()[linesBefore], 15 * 60_000, 20);
+      await json(`${taskUrl}/${encodeURIComponent(taskId)}/trigger`, {
+        method: 'POST',
+      });
+      const line = await waitUntil(
+        `${label} sync`,
+        async () => syncLines()[linesBefore],
+        15 * 60_000,
+        20,
+      );
       const triggerToLogMs = Date.now() - started;
       const peak = sampler.stop();
       const { calls } = await json(`${endpoint}/_aws-local/stats`);
@@ -210,7 +275,9 @@ async function main() {
     const catalogFile = path.join(work, 'db', 'catalog.sqlite');
     const before = snapshotCatalog(catalogFile);
     if (before.size !== expectedEntities) {
-      throw new Error(`The catalog holds ${before.size} entities, expected ${expectedEntities}`);
+      throw new Error(
+        `The catalog holds ${before.size} entities, expected ${expectedEntities}`,
+      );
     }
     // The catalog keeps processing (stitching) the new entities in the background; that is its own
     // work, not the provider's, and is reported as the share done by the second sync.
@@ -218,12 +285,16 @@ async function main() {
     const after = snapshotCatalog(catalogFile);
     const processedByNow = await processed().catch(() => undefined);
     let rewritten = 0;
-    for (const [ref, state] of after) if (before.get(ref) !== state) rewritten += 1;
+    for (const [ref, state] of after)
+      if (before.get(ref) !== state) rewritten += 1;
 
     const databasePages = Math.ceil(DATABASES / PAGE);
-    const minimumCalls = databasePages + DATABASES * Math.ceil(TABLES_PER_DATABASE / PAGE);
+    const minimumCalls =
+      databasePages + DATABASES * Math.ceil(TABLES_PER_DATABASE / PAGE);
     const callBudget = Math.floor(1.1 * minimumCalls);
-    const wallBudgetMs = Math.round((1.5 * minimumCalls * LATENCY_MS) / CONCURRENCY);
+    const wallBudgetMs = Math.round(
+      (1.5 * minimumCalls * LATENCY_MS) / CONCURRENCY,
+    );
     const result = {
       benchmark: 'catalog sync of the Glue Data Catalog',
       setup: {
@@ -237,14 +308,29 @@ async function main() {
       },
       baseline: {
         minimumGlueCalls: minimumCalls,
-        minimumReadMsAtConcurrency: Math.round((minimumCalls * LATENCY_MS) / CONCURRENCY),
+        minimumReadMsAtConcurrency: Math.round(
+          (minimumCalls * LATENCY_MS) / CONCURRENCY,
+        ),
       },
-      targets: { maxGlueCalls: callBudget, maxWallMs: wallBudgetMs, maxRssIncreaseMb: 400, rewrittenOnUnchangedSync: 0 },
-      firstSync: { ...first, callsRatioToMinimum: +(first.glueCalls / minimumCalls).toFixed(3) },
+      targets: {
+        maxGlueCalls: callBudget,
+        maxWallMs: wallBudgetMs,
+        maxRssIncreaseMb: 400,
+        rewrittenOnUnchangedSync: 0,
+      },
+      firstSync: {
+        ...first,
+        callsRatioToMinimum: +(first.glueCalls / minimumCalls).toFixed(3),
+      },
       entitiesProcessedByTheCatalogAtSecondSync: processedByNow,
-      secondSync: { ...second, callsRatioToMinimum: +(second.glueCalls / minimumCalls).toFixed(3), entitiesRewritten: rewritten },
+      secondSync: {
+        ...second,
+        callsRatioToMinimum: +(second.glueCalls / minimumCalls).toFixed(3),
+        entitiesRewritten: rewritten,
+      },
       verdict: {
-        callsWithinBudget: first.glueCalls <= callBudget && second.glueCalls <= callBudget,
+        callsWithinBudget:
+          first.glueCalls <= callBudget && second.glueCalls <= callBudget,
         readWithinWallBudget: first.readMs <= wallBudgetMs,
         syncWithinWallBudget: first.wallMs <= wallBudgetMs,
         unchangedSyncRewritesNothing: rewritten === 0,
@@ -252,7 +338,10 @@ async function main() {
       },
     };
     fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'bench/results/catalog.json'), `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(root, 'bench/results/catalog.json'),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
     console.log(JSON.stringify(result, null, 2));
   } finally {
     for (const p of processes.reverse()) p.kill();

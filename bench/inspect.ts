@@ -9,7 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { checkCdcReadiness, inspectMysqlSource } from '../plugins/datalake-node/src/mysql';
+import {
+  checkCdcReadiness,
+  inspectMysqlSource,
+} from '../plugins/datalake-node/src/mysql';
 
 const COLUMNS_PER_TABLE = 30;
 const SIZES = [100, 2000];

@@ -18,7 +18,12 @@ export async function freePort(): Promise<number> {
 export function startNode(
   script: string,
   args: string[],
-  options: { logFile: string; cwd: string; transform?: string; env?: NodeJS.ProcessEnv },
+  options: {
+    logFile: string;
+    cwd: string;
+    transform?: string;
+    env?: NodeJS.ProcessEnv;
+  },
 ): ChildProcess {
   const log = fs.openSync(options.logFile, 'a');
   return spawn(

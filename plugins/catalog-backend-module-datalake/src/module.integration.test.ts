@@ -55,13 +55,21 @@ async function createLake(glue: GlueClient, s3: S3Client) {
             Location: `s3://${bucketOf(database)}/${name}`,
             Columns: [
               column('rental_id', 'int', false),
-              { ...column('rental_date', 'timestamp'), Comment: 'When the DVD left' },
+              {
+                ...column('rental_date', 'timestamp'),
+                Comment: 'When the DVD left',
+              },
             ],
           },
         },
       }),
     );
-  for (const database of ['sakila_bronze', 'sakila_silver', 'sakila_gold', 'scratch']) {
+  for (const database of [
+    'sakila_bronze',
+    'sakila_silver',
+    'sakila_gold',
+    'scratch',
+  ]) {
     await s3.send(new CreateBucketCommand({ Bucket: bucketOf(database) }));
   }
   for (const layer of ['bronze', 'silver', 'gold']) {
@@ -74,7 +82,9 @@ async function createLake(glue: GlueClient, s3: S3Client) {
       }),
     );
   }
-  await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'scratch' } }));
+  await glue.send(
+    new CreateDatabaseCommand({ DatabaseInput: { Name: 'scratch' } }),
+  );
   for (const name of ['rental', 'payment', 'film']) {
     await table('sakila_bronze', name, {
       'datalake.upstream': `mysql:sakila/sakila.${name}`,
@@ -106,7 +116,10 @@ describe('catalog module against the local AWS emulator', () => {
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     };
     glue = new GlueClient(clientConfig);
-    await createLake(glue, new S3Client({ ...clientConfig, forcePathStyle: true }));
+    await createLake(
+      glue,
+      new S3Client({ ...clientConfig, forcePathStyle: true }),
+    );
   });
 
   afterAll(async () => {
@@ -150,7 +163,10 @@ describe('catalog module against the local AWS emulator', () => {
                       ],
                     },
                     maxRemovalShare: 0.5,
-                    schedule: { frequency: { trigger: 'manual' }, timeout: { minutes: 1 } },
+                    schedule: {
+                      frequency: { trigger: 'manual' },
+                      timeout: { minutes: 1 },
+                    },
                   },
                 },
               },
@@ -199,7 +215,9 @@ describe('catalog module against the local AWS emulator', () => {
       ]);
       const byName = new Map(entities.map(e => [e.metadata.name, e]));
       const silver = byName.get('sakila_silver.rental')!;
-      expect(silver.metadata.annotations?.['datalake-portal.io/layer']).toBe('silver');
+      expect(silver.metadata.annotations?.['datalake-portal.io/layer']).toBe(
+        'silver',
+      );
       expect(silver.spec?.owner).toBe('group:default/data-engineering');
       expect(silver.spec?.columns).toEqual([
         { name: 'rental_id', type: 'int', nullable: false, partition: false },
@@ -230,7 +248,10 @@ describe('catalog module against the local AWS emulator', () => {
 
       // A table dropped in Glue leaves the catalog on the next sync.
       await glue.send(
-        new DeleteTableCommand({ DatabaseName: 'sakila_gold', Name: 'revenue_by_month' }),
+        new DeleteTableCommand({
+          DatabaseName: 'sakila_gold',
+          Name: 'revenue_by_month',
+        }),
       );
       await scheduler!.triggerTask(REFRESH_TASK);
       const afterDrop = await waitFor(e => e.length === 6);

@@ -149,6 +149,8 @@ describe('DatalakeEntityProvider', () => {
       databases: 2,
       tables: 3,
       invalid: 0,
+      readMs: expect.any(Number),
+      applyMs: expect.any(Number),
     });
     expect(glueMock.commandCalls(GetTablesCommand)).toHaveLength(3);
     const mutation = applyMutation.mock.calls[0][0];

@@ -14,7 +14,6 @@ import {
 } from '@datalake-portal/backstage-plugin-datalake-common';
 import { entityNameFor } from './entityNames';
 
-
 /** Where the entities of one provider come from. */
 export interface EntitySource {
   providerId: string;

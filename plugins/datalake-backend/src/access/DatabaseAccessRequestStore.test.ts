@@ -1,4 +1,7 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import { DatabaseAccessRequestStore } from './DatabaseAccessRequestStore';
@@ -175,8 +178,16 @@ describe.each(databases.eachSupportedId())(
 
     it('migrates down cleanly', async () => {
       const knex = await database.getClient();
+      // The directory is explicit: knex would otherwise look in the current directory, which
+      // is the repository root when the whole suite runs.
       await knex.migrate.rollback(
-        { tableName: 'datalake_knex_migrations' } as any,
+        {
+          tableName: 'datalake_knex_migrations',
+          directory: resolvePackagePath(
+            '@datalake-portal/backstage-plugin-datalake-backend',
+            'migrations',
+          ),
+        } as any,
         true,
       );
       await expect(
