@@ -114,3 +114,48 @@ test('a person browses to the silver layer and opens a table', async ({
     fullPage: true,
   });
 });
+
+test('the data lake routes answer for seeded gold and silver tables', async ({
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const token = await guestToken(request);
+  const headers = { authorization: `Bearer ${token}` };
+  const gold = 'resource:default/sakila_gold.film_rentals';
+  const silver = 'resource:default/sakila_silver.rental';
+  await poll('the gold table in the catalog', async () => {
+    const response = await request.get(
+      `/api/catalog/entities/by-name/resource/default/sakila_gold.film_rentals`,
+      { headers },
+    );
+    return response.ok() ? true : undefined;
+  });
+
+  for (const entityRef of [gold, silver]) {
+    for (const route of ['lineage', 'runs', 'freshness']) {
+      const response = await request.get(
+        `/api/datalake/v1/${route}?entityRef=${encodeURIComponent(entityRef)}`,
+        { headers },
+      );
+      expect(response.status(), `${route} of ${entityRef}`).toBe(200);
+    }
+  }
+
+  const lineage = await (
+    await request.get(
+      `/api/datalake/v1/lineage?entityRef=${encodeURIComponent(gold)}&depth=6`,
+      { headers },
+    )
+  ).json();
+  const layers = new Set(lineage.nodes.map((n: any) => n.layer));
+  for (const layer of ['source', 'bronze', 'silver', 'gold']) {
+    expect(layers.has(layer)).toBe(true);
+  }
+  expect(lineage.nodes.map((n: any) => n.label)).toEqual(
+    expect.arrayContaining([
+      'sakila.rental',
+      'sakila_bronze.rental',
+      'sakila_silver.rental',
+    ]),
+  );
+});

@@ -52,11 +52,13 @@ export type GoldTableSpec = {
 };
 
 /**
- * What to do when the landing files carry columns the spec does not know.
+ * What to do when the landing files carry columns the spec does not know: stop the batch
+ * (`fail`), or drop the unknown columns (`ignore`). Evolving the tables automatically is not
+ * offered: a new column reaches bronze by regenerating the pipeline from a new inspection.
  *
  * @public
  */
-export type SchemaDriftPolicy = 'fail' | 'ignore' | 'add-columns';
+export type SchemaDriftPolicy = 'fail' | 'ignore';
 
 /**
  * One Iceberg table of a layer.
