@@ -4,16 +4,6 @@ import {
   DeleteTableCommand,
   GlueClient,
 } from '@aws-sdk/client-glue';
-import {
-  coreServices,
-  createBackendModule,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Entity } from '@backstage/catalog-model';
 import { startEmulator, RunningEmulator } from '@datalake-portal/aws-local';
@@ -21,11 +11,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import catalogModuleDatalake from './index';
-
-const REFRESH_TASK = 'datalake-provider:lake:refresh';
+import { startCatalogTestBackend } from './__testUtils__/catalogTestBackend';
 
 const bucketOf = (database: string) => `lake-${database.replace(/_/g, '-')}`;
 
@@ -128,75 +114,16 @@ describe('catalog module against the local AWS emulator', () => {
   });
 
   it('syncs every table, drops removed ones, and survives an outage', async () => {
-    let scheduler: SchedulerService | undefined;
-    const captureScheduler = createBackendModule({
-      pluginId: 'catalog',
-      moduleId: 'test-scheduler',
-      register(reg) {
-        reg.registerInit({
-          deps: { s: coreServices.scheduler },
-          async init({ s }) {
-            scheduler = s;
-          },
-        });
-      },
+    const catalog = await startCatalogTestBackend({
+      endpoint: emulator.url,
+      providerId: 'lake',
+      provider: { maxRemovalShare: 0.5 },
     });
-    const backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDatalake,
-        captureScheduler,
-        mockServices.rootConfig.factory({
-          data: {
-            datalake: { aws: { region: 'us-east-1', endpoint: emulator.url } },
-            catalog: {
-              processingInterval: { seconds: 1 },
-              providers: {
-                datalake: {
-                  lake: {
-                    databases: { include: ['sakila_.*'] },
-                    layers: {
-                      rules: [
-                        { layer: 'bronze', databasePattern: '.*_bronze' },
-                        { layer: 'silver', databasePattern: '.*_silver' },
-                        { layer: 'gold', databasePattern: '.*_gold' },
-                      ],
-                    },
-                    maxRemovalShare: 0.5,
-                    schedule: {
-                      frequency: { trigger: 'manual' },
-                      timeout: { minutes: 1 },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        }),
-      ],
-    });
-
-    const server = backend.server;
-    const tableEntities = async (): Promise<Entity[]> => {
-      const response = await request(server)
-        .get('/api/catalog/entities')
-        .query({ filter: 'kind=resource,spec.type=iceberg-table' })
-        .set('Authorization', mockCredentials.user.header());
-      expect(response.status).toBe(200);
-      return response.body;
-    };
-    const waitFor = async (predicate: (entities: Entity[]) => boolean) => {
-      const deadline = Date.now() + 30_000;
-      let entities = await tableEntities();
-      while (!predicate(entities) && Date.now() < deadline) {
-        await new Promise(resolve => setTimeout(resolve, 250));
-        entities = await tableEntities();
-      }
-      return entities;
-    };
+    const waitFor = catalog.waitForTables;
+    const tableEntities = catalog.tableEntities;
 
     try {
-      await scheduler!.triggerTask(REFRESH_TASK);
+      await catalog.triggerSync();
       // Relations, reverse ones included, arrive once every entity has been processed.
       const entities = await waitFor(
         e =>
@@ -253,7 +180,7 @@ describe('catalog module against the local AWS emulator', () => {
           Name: 'revenue_by_month',
         }),
       );
-      await scheduler!.triggerTask(REFRESH_TASK);
+      await catalog.triggerSync();
       const afterDrop = await waitFor(e => e.length === 6);
       expect(afterDrop.map(e => e.metadata.name)).not.toContain(
         'sakila_gold.revenue_by_month',
@@ -271,7 +198,7 @@ describe('catalog module against the local AWS emulator', () => {
         outage.listen(emulator.port, '127.0.0.1', resolve),
       );
       try {
-        await scheduler!.triggerTask(REFRESH_TASK);
+        await catalog.triggerSync();
         const deadline = Date.now() + 20_000;
         while (outageRequests === 0 && Date.now() < deadline) {
           await new Promise(resolve => setTimeout(resolve, 100));
@@ -287,7 +214,7 @@ describe('catalog module against the local AWS emulator', () => {
         await new Promise(resolve => outage.close(resolve));
       }
     } finally {
-      await backend.stop();
+      await catalog.stop();
     }
   }, 90_000);
 });

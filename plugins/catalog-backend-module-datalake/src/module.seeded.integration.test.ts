@@ -1,27 +1,14 @@
 import { GlueClient, paginateGetTables } from '@aws-sdk/client-glue';
 import {
-  coreServices,
-  createBackendModule,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  Entity,
   EntityPolicies,
   SchemaValidEntityPolicy,
 } from '@backstage/catalog-model';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { startEmulator, RunningEmulator } from '@datalake-portal/aws-local';
 import { seedDemoLake } from '@datalake-portal/demo-seed';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
-import catalogModuleDatalake from './index';
+import { startCatalogTestBackend } from './__testUtils__/catalogTestBackend';
 
 const SAKILA_DIR = path.resolve(
   __dirname,
@@ -67,71 +54,20 @@ describe('catalog module against the seeded demo lake', () => {
     }
     expect(glueTables.length).toBe(34);
 
-    let scheduler: SchedulerService | undefined;
-    const backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDatalake,
-        createBackendModule({
-          pluginId: 'catalog',
-          moduleId: 'test-scheduler',
-          register(reg) {
-            reg.registerInit({
-              deps: { s: coreServices.scheduler },
-              async init({ s }) {
-                scheduler = s;
-              },
-            });
-          },
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            datalake: { aws: { region: 'us-east-1', endpoint: emulator.url } },
-            catalog: {
-              processingInterval: { seconds: 1 },
-              providers: {
-                datalake: {
-                  demo: {
-                    databases: { include: ['sakila_.*'] },
-                    layers: {
-                      rules: [
-                        { layer: 'bronze', databasePattern: '.*_bronze' },
-                        { layer: 'silver', databasePattern: '.*_silver' },
-                        { layer: 'gold', databasePattern: '.*_gold' },
-                      ],
-                    },
-                    schedule: {
-                      frequency: { trigger: 'manual' },
-                      timeout: { minutes: 1 },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        }),
-      ],
+    const catalog = await startCatalogTestBackend({
+      endpoint: emulator.url,
+      providerId: 'demo',
     });
     try {
-      await scheduler!.triggerTask('datalake-provider:demo:refresh');
-      let tables: Entity[] = [];
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        const response = await request(backend.server)
-          .get('/api/catalog/entities')
-          .query({ filter: 'kind=resource,spec.type=iceberg-table' })
-          .set('Authorization', mockCredentials.user.header());
-        tables = response.body;
-        const silver = tables.find(
-          t => t.metadata.name === 'sakila_silver.rental',
-        );
-        if (
-          tables.length === 34 &&
-          silver?.relations?.some(r => r.type === 'dependencyOf')
-        )
-          break;
-        await new Promise(resolve => setTimeout(resolve, 250));
-      }
+      await catalog.triggerSync();
+      // Reverse relations arrive once every entity has been processed and stitched.
+      const tables = await catalog.waitForTables(
+        entities =>
+          entities.length === 34 &&
+          !!entities
+            .find(t => t.metadata.name === 'sakila_silver.rental')
+            ?.relations?.some(r => r.type === 'dependencyOf'),
+      );
 
       expect(tables.map(t => t.metadata.title).sort()).toEqual(
         [...glueTables].sort(),
@@ -161,7 +97,7 @@ describe('catalog module against the seeded demo lake', () => {
         'resource:default/sakila_gold.film_rentals',
       );
     } finally {
-      await backend.stop();
+      await catalog.stop();
     }
   }, 120_000);
 });

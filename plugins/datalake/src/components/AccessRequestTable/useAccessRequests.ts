@@ -7,6 +7,7 @@ import { datalakeApiRef } from '../../api';
 export function useAccessRequests(filter: AccessRequestFilter) {
   const api = useApi(datalakeApiRef);
   const { view, entityRef } = filter;
+  // Keyed on the statuses' text, not the array, which callers may rebuild on every render.
   const status = filter.status?.join(',');
   return useAsyncRetry(
     async () =>
@@ -14,10 +15,9 @@ export function useAccessRequests(filter: AccessRequestFilter) {
         await api.listAccessRequests({
           view,
           entityRef,
-          status: filter.status,
+          status: status?.split(',') as AccessRequestFilter['status'],
         })
       ).items,
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, view, entityRef, status],
   );
 }
