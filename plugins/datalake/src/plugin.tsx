@@ -17,7 +17,11 @@ import {
   myAccessRequestsPage,
   tableAccessEntityContent,
 } from './alpha/accessExtensions';
-import { rootRouteRef } from './routes';
+import {
+  accessApprovalsRouteRef,
+  accessRequestsRouteRef,
+  rootRouteRef,
+} from './routes';
 import {
   datalakeColumnRenamesFormField,
   datalakeCronScheduleFormField,
@@ -69,5 +73,7 @@ export const datalakePlugin = createFrontendPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    accessRequests: accessRequestsRouteRef,
+    accessApprovals: accessApprovalsRouteRef,
   },
 });

@@ -3,6 +3,7 @@ import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import AssignmentIndIcon from '@material-ui/icons/AssignmentInd';
 import HowToRegIcon from '@material-ui/icons/HowToReg';
 import { isDatalakeTable } from '../isDatalakeTable';
+import { accessApprovalsRouteRef, accessRequestsRouteRef } from '../routes';
 
 /** The "Access" tab on table entities: grants, pending requests, Request access. @public */
 export const tableAccessEntityContent = EntityContentBlueprint.make({
@@ -23,6 +24,8 @@ export const myAccessRequestsPage = PageBlueprint.make({
   name: 'access-requests',
   params: {
     path: '/access-requests',
+    // A route ref puts the page in the sidebar.
+    routeRef: accessRequestsRouteRef,
     title: 'My access requests',
     icon: <AssignmentIndIcon />,
     // The component brings its own header, which the legacy system needs too.
@@ -39,6 +42,7 @@ export const accessApprovalsPage = PageBlueprint.make({
   name: 'access-approvals',
   params: {
     path: '/access-approvals',
+    routeRef: accessApprovalsRouteRef,
     title: 'Access approvals',
     icon: <HowToRegIcon />,
     // The component brings its own header, which the legacy system needs too.
