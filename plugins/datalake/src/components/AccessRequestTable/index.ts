@@ -7,3 +7,4 @@ export {
 export { RequestActionOutcomeMessage } from './RequestActionOutcomeMessage';
 export { useRequestAction } from './useRequestAction';
 export { useAccessRequests } from './useAccessRequests';
+export { AccessRequestsPage } from './AccessRequestsPage';

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -66,12 +66,20 @@ export function DatalakeColumnRenames(
   const suggested = inspection.value
     ? withSuggestions(inspection.value.tables, value)
     : undefined;
-  const suggestedJson = JSON.stringify(suggested);
+  // The suggestions are written into the form only when they change (compared as JSON text, as
+  // the objects are rebuilt on every render), never because the person edited a name; the
+  // latest form data and onChange are read through a ref for that reason.
+  const suggestedJson = suggested ? JSON.stringify(suggested) : undefined;
+  const latest = useRef({ formData, onChange });
+  latest.current = { formData, onChange };
   useEffect(() => {
-    if (suggested && suggestedJson !== JSON.stringify(formData ?? {})) {
-      onChange(suggested);
+    const current = latest.current;
+    if (
+      suggestedJson !== undefined &&
+      suggestedJson !== JSON.stringify(current.formData ?? {})
+    ) {
+      current.onChange(JSON.parse(suggestedJson));
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [suggestedJson]);
 
   if (!sourceId || !tables?.length) {

@@ -20,13 +20,7 @@ import {
   SFN_ROLE,
   testPipelineConfig,
 } from '../glue/__testUtils__/pipelineTestContext';
-
-// asl-validator ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const aslValidator: (definition: unknown) => {
-  isValid: boolean;
-  errorsText: () => string;
-} = require('asl-validator');
+import aslValidator from 'asl-validator';
 
 const sfn = mockClient(SFNClient);
 
