@@ -150,6 +150,7 @@ describe('DatalakeEntityProvider', () => {
       tables: 3,
       invalid: 0,
       readMs: expect.any(Number),
+      buildMs: expect.any(Number),
       applyMs: expect.any(Number),
     });
     expect(glueMock.commandCalls(GetTablesCommand)).toHaveLength(3);

@@ -45,8 +45,12 @@ export interface DatalakeSyncResult {
   databases: number;
   tables: number;
   invalid: number;
-  /** Milliseconds spent reading Glue, and applying the mutation to the catalog. */
+  /**
+   * Milliseconds spent reading Glue (table entities are made and checked as pages arrive), making
+   * the database entities, and applying the mutation.
+   */
   readMs: number;
+  buildMs: number;
   applyMs: number;
   reason?: string;
 }
@@ -113,10 +117,6 @@ export class DatalakeEntityProvider implements EntityProvider {
       throw new Error(`${this.getProviderName()} is not connected`);
     }
     const locationKey = providerLocation(this.config.id);
-    const started = Date.now();
-    const snapshot = await readGlueCatalog(this.clients, this.config);
-    const readMs = Date.now() - started;
-
     const source: EntitySource = {
       providerId: this.config.id,
       namespace: this.config.namespace,
@@ -140,25 +140,37 @@ export class DatalakeEntityProvider implements EntityProvider {
         );
       }
     };
+
+    // Table entities are made as the pages arrive, while other pages are still in flight.
+    const started = Date.now();
+    const snapshot = await readGlueCatalog(
+      this.clients,
+      this.config,
+      async (database, page) => {
+        for (const table of page) {
+          tables += 1;
+          await keep(
+            tableEntity(
+              table,
+              database,
+              source,
+              this.config.owner.tableParameter,
+            ),
+          );
+        }
+      },
+    );
+    const readMs = Date.now() - started;
+    const buildStarted = Date.now();
     for (const database of snapshot.databases) {
       await keep(databaseEntity(database, source));
-      for (const table of database.tables) {
-        tables += 1;
-        await keep(
-          tableEntity(
-            table,
-            database,
-            source,
-            this.config.owner.tableParameter,
-          ),
-        );
-      }
     }
     const result = {
       databases: snapshot.databases.length,
       tables,
       invalid,
       readMs,
+      buildMs: Date.now() - buildStarted,
       applyMs: 0,
     };
 
@@ -189,7 +201,7 @@ export class DatalakeEntityProvider implements EntityProvider {
     this.lastCount = entities.length;
     result.applyMs = Date.now() - applyStarted;
     logger.info(
-      `Synced ${result.databases} Glue databases and ${tables} tables into the catalog (read ${readMs} ms, applied ${result.applyMs} ms)`,
+      `Synced ${result.databases} Glue databases and ${tables} tables into the catalog (read ${readMs} ms, built ${result.buildMs} ms, applied ${result.applyMs} ms)`,
     );
     return { applied: true, ...result };
   }

@@ -12,10 +12,19 @@ import {
 import { DatalakeProviderConfig } from './config';
 import { ResolvedDatabase } from './glueEntities';
 
-/** Everything one sync read from Glue. */
+/** The databases one sync read from Glue; their tables went to the page callback. */
 export interface GlueCatalogSnapshot {
-  databases: Array<ResolvedDatabase & { tables: Table[] }>;
+  databases: ResolvedDatabase[];
 }
+
+/**
+ * Receives each page of tables as it arrives, so that the SDK's table objects can be dropped
+ * page by page instead of all 50,000 being held until the read ends.
+ */
+export type GlueTablePageHandler = (
+  database: ResolvedDatabase,
+  tables: Table[],
+) => Promise<void>;
 
 /** The largest page Glue serves for GetDatabases and GetTables. */
 const GLUE_PAGE_SIZE = 100;
@@ -75,12 +84,14 @@ async function lfTagOwner(
 /**
  * Reads the configured databases and all their tables: one paginated GetDatabases, then one
  * paginated GetTables per database with `concurrency` databases in flight. GetTables already
- * returns whole table definitions, so a sync costs no more calls than listing does.
+ * returns whole table definitions, so a sync costs no more calls than listing does. Each page goes
+ * to `onTables` once its database's layer and owner are known.
  * Any failure rejects the whole read: a partial answer must never look like deleted tables.
  */
 export async function readGlueCatalog(
   clients: { glue: GlueClient; lakeFormation?: LakeFormationClient },
   config: DatalakeProviderConfig,
+  onTables: GlueTablePageHandler,
 ): Promise<GlueCatalogSnapshot> {
   const databases: Database[] = [];
   for await (const page of paginateGetDatabases(
@@ -97,14 +108,7 @@ export async function readGlueCatalog(
   const resolved = await mapWithConcurrency(
     databases,
     config.concurrency,
-    async database => {
-      const tables: Table[] = [];
-      for await (const page of paginateGetTables(
-        { client: clients.glue, pageSize: GLUE_PAGE_SIZE },
-        { CatalogId: config.accountId, DatabaseName: database.Name },
-      )) {
-        tables.push(...(page.TableList ?? []));
-      }
+    async (database): Promise<ResolvedDatabase> => {
       const tagOwner =
         config.owner.lfTagKey && clients.lakeFormation
           ? await lfTagOwner(
@@ -117,7 +121,14 @@ export async function readGlueCatalog(
         tagOwner ??
         database.Parameters?.[config.owner.databaseParameter] ??
         config.owner.fallback;
-      return { database, layer: layerOf(database, config), owner, tables };
+      const result = { database, layer: layerOf(database, config), owner };
+      for await (const page of paginateGetTables(
+        { client: clients.glue, pageSize: GLUE_PAGE_SIZE },
+        { CatalogId: config.accountId, DatabaseName: database.Name },
+      )) {
+        await onTables(result, page.TableList ?? []);
+      }
+      return result;
     },
   );
   return { databases: resolved };

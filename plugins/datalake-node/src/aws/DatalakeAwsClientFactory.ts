@@ -18,6 +18,7 @@ import {
 } from '@backstage/integration-aws-node';
 import { version } from '../../package.json';
 import { DatalakeAwsConfig, readDatalakeAwsConfig } from './config';
+import { glueClientOptions } from './glueJsonCodec';
 
 /** The product user agent every client sends. @public */
 export const DATALAKE_USER_AGENT = `backstage-datalake/${version}`;
@@ -76,7 +77,7 @@ export class DatalakeAwsClientFactory {
   ) {}
 
   glue(target?: AwsClientTarget): Promise<GlueClient> {
-    return this.client('glue', GlueClient, target);
+    return this.client('glue', GlueClient, target, glueClientOptions);
   }
 
   lakeFormation(target?: AwsClientTarget): Promise<LakeFormationClient> {
@@ -93,10 +94,7 @@ export class DatalakeAwsClientFactory {
 
   s3(target?: AwsClientTarget): Promise<S3Client> {
     // Path-style addressing: emulators and LocalStack do not resolve bucket subdomains.
-    return this.client(
-      's3',
-      S3Client,
-      target,
+    return this.client('s3', S3Client, target, () =>
       this.config.endpoint ? { forcePathStyle: true } : {},
     );
   }
@@ -131,7 +129,8 @@ export class DatalakeAwsClientFactory {
     service: string,
     Client: ClientConstructor<T>,
     target: AwsClientTarget = {},
-    extra: Record<string, unknown> = {},
+    /** Options of this service's clients, on top of the common ones; called once per client. */
+    extra: () => Record<string, unknown> = () => ({}),
   ): Promise<T> {
     const region = this.resolveRegion(target.region);
     const accountId = target.accountId ?? this.config.defaultAccountId;
@@ -147,7 +146,7 @@ export class DatalakeAwsClientFactory {
           customUserAgent: DATALAKE_USER_AGENT,
           ...(this.config.endpoint ? { endpoint: this.config.endpoint } : {}),
         };
-        return new Client({ ...options, ...extra });
+        return new Client({ ...options, ...extra() });
       });
       // A failed credential lookup is not cached, so that the next call tries again.
       client.catch(() => this.clients.delete(key));

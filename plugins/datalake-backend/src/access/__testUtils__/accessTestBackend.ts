@@ -34,6 +34,7 @@ import {
   DefinitivePolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { RunningEmulator, startEmulator } from '@datalake-portal/aws-local';
+import knexFactory from 'knex';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -203,18 +204,16 @@ export async function startAccessTestBackend(
     return catalog.getEntityByRef(ref, opts);
   };
 
+  const postgresConnection = {
+    host: '127.0.0.1',
+    port: 5432,
+    user: 'postgres',
+    password: 'postgres',
+  };
+  const postgresPrefix = `dl_access_test_${process.pid}_${Date.now()}_`;
   const databaseConfig =
     options.database === 'postgres'
-      ? {
-          client: 'pg',
-          connection: {
-            host: '127.0.0.1',
-            port: 5432,
-            user: 'postgres',
-            password: 'postgres',
-          },
-          prefix: `dl_access_test_${process.pid}_${Date.now()}_`,
-        }
+      ? { client: 'pg', connection: postgresConnection, prefix: postgresPrefix }
       : { client: 'better-sqlite3', connection: ':memory:' };
 
   const testBackend = await startTestBackend({
@@ -344,6 +343,31 @@ export async function startAccessTestBackend(
       await testBackend.stop();
       await emulator.close();
       fs.rmSync(stateDir, { recursive: true, force: true });
+      if (options.database === 'postgres') {
+        await dropDatabases(postgresConnection, postgresPrefix);
+      }
     },
   };
+}
+
+/** Drops the databases the backend made under `prefix`, one per plugin. */
+async function dropDatabases(
+  connection: Record<string, unknown>,
+  prefix: string,
+): Promise<void> {
+  const admin = knexFactory({
+    client: 'pg',
+    connection: { ...connection, database: 'postgres' },
+  });
+  try {
+    const { rows } = await admin.raw(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, ?)',
+      [prefix],
+    );
+    for (const { datname } of rows as Array<{ datname: string }>) {
+      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
+    }
+  } finally {
+    await admin.destroy();
+  }
 }
