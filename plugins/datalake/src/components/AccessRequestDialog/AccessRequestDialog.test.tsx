@@ -26,6 +26,7 @@ async function render(
 const sendButton = () => screen.getByRole('button', { name: 'Send request' });
 
 describe('AccessRequestDialog', () => {
+  // Typing some fifty characters into a Material UI dialog takes seconds when CI shares two cores.
   it("offers the table's columns and sends the chosen ones with the form", async () => {
     const user = userEvent.setup();
     const api = mockDatalakeApi();
@@ -77,7 +78,7 @@ describe('AccessRequestDialog', () => {
     });
     expect(onCreated).toHaveBeenCalledWith(created);
     expect(onClose).toHaveBeenCalled();
-  });
+  }, 30_000);
 
   it('asks for the whole table when no column is picked', async () => {
     const user = userEvent.setup();
