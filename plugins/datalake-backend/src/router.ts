@@ -8,6 +8,7 @@ import {
   AuthorizeResult,
 } from '@backstage/plugin-permission-common';
 import {
+  SOURCE_ID_PATTERN,
   datalakeSourceInspectPermission,
   datalakeSourceReadPermission,
   MAX_INSPECTED_TABLES,
@@ -20,7 +21,7 @@ import { SourceInspectionService } from './services/SourceInspectionService';
 
 const sourceIdSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'a source id holds only a-z, 0-9 and -');
+  .regex(SOURCE_ID_PATTERN, 'a source id holds only a-z, 0-9 and -');
 
 const tablesBodySchema = z
   .object({

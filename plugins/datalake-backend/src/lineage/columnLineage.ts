@@ -6,6 +6,7 @@
  * over qualified columns, aggregates) are resolved. Anything else yields no column edge rather
  * than a wrong one.
  */
+import { splitTopLevel } from '@datalake-portal/backstage-plugin-datalake-common';
 
 /** One column-level flow found in a script. @public */
 export interface ScriptColumnFlow {
@@ -35,34 +36,6 @@ function tableName(qualified: string): string {
     qualified.match(/`(?:[^`]|``)*`|"(?:[^"]|"")*"|[^.\s]+/g)?.map(unquote) ??
     [];
   return parts.slice(-2).join('.').toLowerCase();
-}
-
-/** Splits on commas outside parentheses and quotes. */
-export function splitTopLevel(list: string): string[] {
-  const items: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let current = '';
-  for (const ch of list) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === "'" || ch === '`' || ch === '"') {
-      quote = ch;
-    } else if (ch === '(') {
-      depth++;
-    } else if (ch === ')') {
-      depth--;
-    } else if (ch === ',' && depth === 0) {
-      items.push(current.trim());
-      current = '';
-      continue;
-    }
-    current += ch;
-  }
-  if (current.trim()) {
-    items.push(current.trim());
-  }
-  return items;
 }
 
 /** Splits `expr AS name` / `expr name` into its parts. */

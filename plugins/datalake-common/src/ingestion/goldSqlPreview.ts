@@ -6,6 +6,7 @@
  * CAST(… AS type), which keeps the declared Iceberg schema honest.
  */
 import { SILVER_COLUMN_NAME_PATTERN } from './ingestionValidation';
+import { splitTopLevel, topLevelFrom } from './sqlTopLevel';
 
 /**
  * A column of a silver table (name and Spark SQL type).
@@ -42,56 +43,6 @@ const CLAUSE_KEYWORDS = new Set(
     ' ',
   ),
 );
-
-/** Splits at top-level commas, outside parentheses and quotes. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === "'" || ch === '"' || ch === '`') {
-      quote = ch;
-    } else if (ch === '(') {
-      depth++;
-    } else if (ch === ')') {
-      depth--;
-    } else if (ch === ',' && depth === 0) {
-      parts.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start).trim());
-  return parts.filter(Boolean);
-}
-
-/** The position of the top-level FROM of the select, or -1. */
-function topLevelFrom(sql: string): number {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i];
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === "'" || ch === '"' || ch === '`') {
-      quote = ch;
-    } else if (ch === '(') {
-      depth++;
-    } else if (ch === ')') {
-      depth--;
-    } else if (
-      depth === 0 &&
-      /^from\b/i.test(sql.slice(i, i + 5)) &&
-      /\s/.test(sql[i - 1] ?? ' ')
-    ) {
-      return i;
-    }
-  }
-  return -1;
-}
 
 function unquote(identifier: string): string {
   return identifier.replace(/^[`"]|[`"]$/g, '');

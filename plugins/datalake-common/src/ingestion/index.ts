@@ -16,3 +16,4 @@ export {
   type GoldSqlPreview,
   type SilverColumnSchema,
 } from './goldSqlPreview';
+export { splitTopLevel, topLevelFrom } from './sqlTopLevel';

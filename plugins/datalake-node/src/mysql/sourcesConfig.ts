@@ -1,6 +1,9 @@
 import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { SourceSummary } from '@datalake-portal/backstage-plugin-datalake-common';
+import {
+  SOURCE_ID_PATTERN,
+  SourceSummary,
+} from '@datalake-portal/backstage-plugin-datalake-common';
 import { MysqlConnectionOptions } from './MysqlSession';
 
 /**
@@ -50,7 +53,6 @@ export type MysqlSourceConfig = {
 };
 
 /** Source ids become parts of DMS identifiers, which allow letters, digits and hyphens. */
-const SOURCE_ID_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
 /** DMS serverless capacity steps. */
 const DMS_CAPACITY_UNITS = [1, 2, 4, 8, 16, 32, 64, 128, 192, 256, 384];

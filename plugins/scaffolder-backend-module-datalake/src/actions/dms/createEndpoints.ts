@@ -1,3 +1,4 @@
+import { SOURCE_ID_PATTERN } from '@datalake-portal/backstage-plugin-datalake-common';
 import {
   CreateEndpointCommand,
   CreateEndpointCommandInput,
@@ -124,7 +125,7 @@ export function createDmsEndpointCreateAction(options: DmsActionOptions) {
         sourceId: z =>
           z
             .string()
-            .regex(/^[a-z][a-z0-9-]{0,39}$/)
+            .regex(SOURCE_ID_PATTERN)
             .describe('Id of the source in datalake.sources'),
       },
       output: {

@@ -9,6 +9,7 @@ import {
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  SOURCE_ID_PATTERN,
   SOURCE_TABLE_NAME_PATTERN,
   SourceInspectionReport,
 } from '@datalake-portal/backstage-plugin-datalake-common';
@@ -81,7 +82,7 @@ export function createDmsTaskCreateAction(options: DmsActionOptions) {
         sourceId: z =>
           z
             .string()
-            .regex(/^[a-z][a-z0-9-]{0,39}$/)
+            .regex(SOURCE_ID_PATTERN)
             .describe('Id of the source in datalake.sources'),
         taskName: z =>
           z

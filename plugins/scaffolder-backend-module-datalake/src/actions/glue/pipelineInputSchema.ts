@@ -3,7 +3,10 @@
  * values to each and they derive the same tables, jobs and state machine.
  */
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { SOURCE_TABLE_NAME_PATTERN } from '@datalake-portal/backstage-plugin-datalake-common';
+import {
+  SOURCE_ID_PATTERN,
+  SOURCE_TABLE_NAME_PATTERN,
+} from '@datalake-portal/backstage-plugin-datalake-common';
 
 type InputSchema = NonNullable<
   NonNullable<Parameters<typeof createTemplateAction>[0]['schema']>['input']
@@ -30,7 +33,7 @@ export const pipelineInputFields = {
   sourceId: (z: Zod) =>
     z
       .string()
-      .regex(/^[a-z][a-z0-9-]{0,39}$/)
+      .regex(SOURCE_ID_PATTERN)
       .describe(
         'Id of the source (datalake.sources); names the databases, jobs and pipeline',
       ),

@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { SOURCE_TABLE_NAME_PATTERN } from '@datalake-portal/backstage-plugin-datalake-common';
+import {
+  SOURCE_ID_PATTERN,
+  SOURCE_TABLE_NAME_PATTERN,
+} from '@datalake-portal/backstage-plugin-datalake-common';
 import {
   findMysqlSource,
   inspectAndCheckMysqlSource,
@@ -30,7 +33,7 @@ export function createMysqlSourceInspectAction(options: {
         sourceId: z =>
           z
             .string()
-            .regex(/^[a-z][a-z0-9-]{0,39}$/)
+            .regex(SOURCE_ID_PATTERN)
             .describe('Id of the source in datalake.sources'),
         tables: z =>
           z

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  SOURCE_ID_PATTERN,
   previewGoldColumns,
   SILVER_COLUMN_NAME_PATTERN,
   SilverColumnSchema,
@@ -32,7 +33,7 @@ export function createGoldTablePlanAction(options: PipelineActionOptions) {
         sourceId: z =>
           z
             .string()
-            .regex(/^[a-z][a-z0-9-]{0,39}$/)
+            .regex(SOURCE_ID_PATTERN)
             .describe('Id of the source in datalake.sources'),
         pipelineEntity: z =>
           z

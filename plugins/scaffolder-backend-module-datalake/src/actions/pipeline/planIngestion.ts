@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  SOURCE_ID_PATTERN,
   SOURCE_TABLE_NAME_PATTERN,
   SourceReport,
   toEventBridgeCron,
@@ -66,7 +67,7 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
         sourceId: z =>
           z
             .string()
-            .regex(/^[a-z][a-z0-9-]{0,39}$/)
+            .regex(SOURCE_ID_PATTERN)
             .describe('Id of the source in datalake.sources'),
         inspection: z =>
           z
