@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: type check, lint, Prettier, dependency hygiene, the unit and
-# integration tests of every package, the backend on PostgreSQL, the benchmarks' smoke run, and a
-# browser smoke test of the built portal in Debian's Chromium.
+# integration tests of every package, the Spark jobs' tests on the local Spark + Iceberg runtime,
+# the backend on PostgreSQL, and the browser tests of the built portal in Debian's Chromium. The
+# bootstrap installs and starts what they need first (services, Spark runtime, dependencies).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/bootstrap.sh
@@ -37,17 +38,39 @@ unit_tests() {
 }
 summary=""
 step "unit and integration tests" unit_tests
+spark_tests() {
+  local log
+  log=$(mktemp)
+  bash scripts/spark-test.sh -ra 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  # pytest's summary, e.g. "==== 1 failed, 3 passed in 25.1s ====".
+  spark_summary=$(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$log" | tail -1)
+  rm -f "$log"
+  return "$status"
+}
+spark_summary=""
+step "Spark job tests (pytest, local Spark + Iceberg)" spark_tests
 step "backend on PostgreSQL with the production config" bash scripts/check-production-backend.sh
 step "browser tests" bash scripts/e2e.sh
 
 elapsed=$(($(date +%s) - started))
-passed=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$summary")
-failures=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$summary")
+# count WORD SUMMARY: the number before WORD in a runner's summary line, 0 when absent.
+count() {
+  local n
+  n=$(sed -nE "s/.*[^0-9]([0-9]+) $1.*/\\1/p" <<<" $2" | head -1)
+  echo "${n:-0}"
+}
+jest_passed=$(count passed "$summary")
+jest_failed=$(count failed "$summary")
+py_passed=$(count passed "$spark_summary")
+py_failed=$(($(count failed "$spark_summary") + $(count error "$spark_summary")))
 if [ ${#failed[@]} -gt 0 ]; then
   printf '\nFailed after %ss: %s\n' "$elapsed" "$(IFS=,; echo "${failed[*]}")"
 else
   printf '\nAll checks passed in %ss.\n' "$elapsed"
 fi
-# The closing line: Jest's test counts in the form CI reads.
-echo "jest: ${passed:-0} passed, ${failures:-0} failed"
+echo "jest: $jest_passed passed, $jest_failed failed"
+echo "pytest: $py_passed passed, $py_failed failed"
+# The closing line: every runner's counts together, in the form CI reads.
+echo "tests: $((jest_passed + py_passed)) passed, $((jest_failed + py_failed)) failed"
 [ ${#failed[@]} -eq 0 ]

@@ -11,7 +11,9 @@ import { datalakePlugin } from './plugin';
 
 jest.setTimeout(30_000);
 
-// Real MariaDB on 127.0.0.1:3306 (root, no password), as on the development machine.
+// Real MariaDB on 127.0.0.1:3307 (root, no password): the server scripts/services.sh starts with
+// binary logging off, so that the preflight has blockers to report.
+const MARIADB_PORT = 3307;
 const database = `dl_backend_test_${process.pid}`;
 const user = `dl_backend_${process.pid}`;
 const password = 'backend-test-password';
@@ -25,7 +27,7 @@ function source(id: string, overrides: Record<string, unknown> = {}) {
     title: `Source ${id}`,
     owner: 'group:default/data-platform',
     host: '127.0.0.1',
-    port: 3306,
+    port: MARIADB_PORT,
     database,
     user,
     password,
@@ -71,7 +73,7 @@ async function startBackend(
 beforeAll(async () => {
   const root = await mysql.createConnection({
     host: '127.0.0.1',
-    port: 3306,
+    port: MARIADB_PORT,
     user: 'root',
     multipleStatements: true,
   });
@@ -90,7 +92,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const root = await mysql.createConnection({
     host: '127.0.0.1',
-    port: 3306,
+    port: MARIADB_PORT,
     user: 'root',
   });
   await root.query(`DROP DATABASE IF EXISTS \`${database}\``);
@@ -116,7 +118,7 @@ describe('datalake backend /v1/sources', () => {
       title: 'Source shop',
       owner: 'group:default/data-platform',
       host: '127.0.0.1',
-      port: 3306,
+      port: MARIADB_PORT,
       database,
       dmsMode: 'replication-instance',
     });

@@ -5,7 +5,7 @@ import { inspectMysqlSource } from './inspectMysqlSource';
 import { MysqlConnectionOptions } from './MysqlSession';
 import {
   loadSakila,
-  MAIN_MARIADB,
+  NOT_CDC_READY_MARIADB,
   rootConnection,
 } from './__testUtils__/mariadbFixtures';
 
@@ -16,18 +16,19 @@ const limitedUser = `dl_norepl_${process.pid}`;
 const limitedPassword = 'not-a-replicator';
 
 const asRoot: MysqlConnectionOptions = {
-  host: MAIN_MARIADB.host,
-  port: MAIN_MARIADB.port,
+  host: NOT_CDC_READY_MARIADB.host,
+  port: NOT_CDC_READY_MARIADB.port,
   user: 'root',
   password: '',
   database,
   connectTimeoutMs: 2000,
 };
 
-describe('inspectMysqlSource against MariaDB on 127.0.0.1:3306 with Sakila', () => {
+// The server with binary logging off, so that the preflight has blockers to report.
+describe('inspectMysqlSource against MariaDB on 127.0.0.1:3307 (not CDC-ready) with Sakila', () => {
   beforeAll(async () => {
-    await loadSakila(MAIN_MARIADB, database, { withData: true });
-    const root = await rootConnection(MAIN_MARIADB);
+    await loadSakila(NOT_CDC_READY_MARIADB, database, { withData: true });
+    const root = await rootConnection(NOT_CDC_READY_MARIADB);
     await root.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [
       limitedUser,
       limitedPassword,
@@ -39,7 +40,7 @@ describe('inspectMysqlSource against MariaDB on 127.0.0.1:3306 with Sakila', () 
   });
 
   afterAll(async () => {
-    const root = await rootConnection(MAIN_MARIADB);
+    const root = await rootConnection(NOT_CDC_READY_MARIADB);
     await root.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await root.query(`DROP USER IF EXISTS ?@'%'`, [limitedUser]);
     await root.end();
@@ -166,7 +167,7 @@ describe('inspectMysqlSource against MariaDB on 127.0.0.1:3306 with Sakila', () 
   });
 
   it('flags tables without a usable key, non-InnoDB engines and generated columns', async () => {
-    const root = await rootConnection(MAIN_MARIADB);
+    const root = await rootConnection(NOT_CDC_READY_MARIADB);
     await root.query(`
       CREATE TABLE \`${database}\`.audit_log (message TEXT) ENGINE=MyISAM;
       CREATE TABLE \`${database}\`.device (

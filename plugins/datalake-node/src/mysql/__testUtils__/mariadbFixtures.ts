@@ -1,6 +1,7 @@
 /*
- * Test helpers that work against real MariaDB servers: the one on 127.0.0.1:3306 and throwaway
- * servers started with binary logging for the CDC tests.
+ * Test helpers that work against real MariaDB servers: the two that scripts/services.sh starts
+ * (127.0.0.1:3306, CDC-ready; 127.0.0.1:3307, binary log off) and throwaway servers started with
+ * binary logging for the CDC tests.
  */
 import { spawn, ChildProcess, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,7 +22,14 @@ export type MariadbEndpoint = {
   socketPath?: string;
 };
 
+/** The CDC-ready server: binary log on, ROW, FULL, checksum NONE (the demo's source). */
 export const MAIN_MARIADB: MariadbEndpoint = { host: '127.0.0.1', port: 3306 };
+
+/** A server that is not ready for CDC: binary logging is off, as Debian installs it. */
+export const NOT_CDC_READY_MARIADB: MariadbEndpoint = {
+  host: '127.0.0.1',
+  port: 3307,
+};
 
 function clientArgs(server: MariadbEndpoint): string[] {
   return server.socketPath

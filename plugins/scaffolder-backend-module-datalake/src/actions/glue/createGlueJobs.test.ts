@@ -13,6 +13,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createGlueJobCreateAction } from './createGlueJobs';
 import { examples } from './createGlueJobs.examples';
@@ -140,6 +142,29 @@ describe('datalake:glue:job:create', () => {
       status: 'created',
       scriptUploaded: true,
     });
+  });
+
+  it('creates jobs on the Glue version the local Spark runtime is pinned to', async () => {
+    // spark-templates/glue-runtime.env is what scripts/spark-runtime.sh installs and the Spark
+    // tests run on; a job on another Glue version would run on Spark and Iceberg nobody tested.
+    const pins = fs.readFileSync(
+      path.resolve(
+        __dirname,
+        '../../../../../spark-templates/glue-runtime.env',
+      ),
+      'utf8',
+    );
+    const pinned = /^GLUE_VERSION=(.+)$/m.exec(pins)?.[1];
+    expect(pinned).toBeDefined();
+    fakeAws();
+    const action = createGlueJobCreateAction(mockedOptions());
+    await action.handler(
+      actionContext(exampleInputs(examples[0].example)[0]) as any,
+    );
+    const versions = new Set(
+      glue.commandCalls(CreateJobCommand).map(c => c.args[0].input.GlueVersion),
+    );
+    expect([...versions]).toEqual([pinned]);
   });
 
   it('changes nothing when scripts and jobs are already as rendered', async () => {

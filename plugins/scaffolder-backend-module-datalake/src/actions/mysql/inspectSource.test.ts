@@ -8,7 +8,9 @@ import { examples } from './inspectSource.examples';
 
 jest.setTimeout(30_000);
 
-// Real MariaDB on 127.0.0.1:3306; binary logging is off there, so the source is never ready.
+// Real MariaDB on 127.0.0.1:3307, the server scripts/services.sh starts with binary logging off,
+// so the source is never ready.
+const MARIADB_PORT = 3307;
 const database = `dl_action_test_${process.pid}`;
 const user = `dl_action_${process.pid}`;
 const password = 'action-test-password';
@@ -17,7 +19,7 @@ const sakila: MysqlSourceConfig = {
   title: 'Sakila',
   owner: 'group:default/data-platform',
   host: '127.0.0.1',
-  port: 3306,
+  port: MARIADB_PORT,
   database,
   user,
   password,
@@ -27,7 +29,7 @@ const sakila: MysqlSourceConfig = {
 async function root() {
   return mysql.createConnection({
     host: '127.0.0.1',
-    port: 3306,
+    port: MARIADB_PORT,
     user: 'root',
     multipleStatements: true,
   });

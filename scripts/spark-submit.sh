@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs a PySpark script on the local Spark + Iceberg runtime, in local mode, with Iceberg's jars and
+# SQL extensions: how our Glue job scripts run on this machine. Extra spark-submit options may come
+# before the script (for example --conf spark.sql.catalog.lake=…), its own arguments after it.
+# Usage: bash scripts/spark-submit.sh [spark-submit options] SCRIPT [script arguments]
+set -euo pipefail
+# shellcheck source=scripts/spark-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/spark-env.sh"
+exec spark-submit \
+  --master "${SPARK_MASTER:-local[2]}" \
+  --jars "$DATALAKE_SPARK_JARS" \
+  --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions \
+  --conf spark.ui.enabled=false \
+  --conf spark.sql.shuffle.partitions=4 \
+  "$@"
