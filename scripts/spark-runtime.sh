@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the local Spark + Iceberg runtime that matches our Glue version, into .tools/spark (out of
-# git), idempotently: a Python venv with pyspark and pytest from PyPI, and Iceberg's Spark runtime
-# and AWS bundle jars from Maven Central through the machine's own Maven settings. The versions come
+# git), idempotently: a Python venv with pyspark and pytest from PyPI, and from Maven Central
+# (through the machine's own Maven settings) Iceberg's Spark runtime and AWS bundle jars, and Hadoop's
+# S3A file system with the AWS SDK it uses, which serves s3:// paths as Glue does. The versions come
 # from spark-templates/glue-runtime.env. A second run checks a stamp and returns at once.
 # Usage: bash scripts/spark-runtime.sh
 set -euo pipefail
@@ -42,11 +43,16 @@ log "installing pyspark==$SPARK_VERSION and pytest==$PYTEST_VERSION (pip's cache
 
 rm -rf "$home/jars.partial"
 mkdir -p "$home/jars.partial"
-for artifact in "iceberg-spark-runtime-${SPARK_VERSION%.*}_$SCALA_BINARY_VERSION" iceberg-aws-bundle; do
-  log "fetching org.apache.iceberg:$artifact:$ICEBERG_VERSION with Maven"
-  mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="org.apache.iceberg:$artifact:$ICEBERG_VERSION" \
-    -DoutputDirectory="$home/jars.partial" >&2
-done
+fetch() {
+  log "fetching $1 with Maven"
+  mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="$1" \
+    -DoutputDirectory="$home/jars.partial" >"$home/mvn.log" 2>&1 || { cat "$home/mvn.log" >&2; return 1; }
+}
+fetch "org.apache.iceberg:iceberg-spark-runtime-${SPARK_VERSION%.*}_$SCALA_BINARY_VERSION:$ICEBERG_VERSION"
+fetch "org.apache.iceberg:iceberg-aws-bundle:$ICEBERG_VERSION"
+fetch "org.apache.hadoop:hadoop-aws:$HADOOP_VERSION"
+fetch "com.amazonaws:aws-java-sdk-bundle:$AWS_JAVA_SDK_BUNDLE_VERSION"
+rm -f "$home/mvn.log"
 rm -rf "$home/jars"
 mv "$home/jars.partial" "$home/jars"
 printf '%s\n' "$want" >"$stamp"

@@ -6,10 +6,13 @@
 set -euo pipefail
 # shellcheck source=scripts/spark-env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/spark-env.sh"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 exec spark-submit \
   --master "${SPARK_MASTER:-local[2]}" \
   --jars "$DATALAKE_SPARK_JARS" \
   --conf spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions \
   --conf spark.ui.enabled=false \
+  --conf spark.driver.host=127.0.0.1 \
+  --conf spark.driver.bindAddress=127.0.0.1 \
   --conf spark.sql.shuffle.partitions=4 \
   "$@"

@@ -26,18 +26,26 @@ step "dependency hygiene" node scripts/check-repo.mjs
 step "type check" yarn tsc
 step "lint" yarn lint:all
 step "prettier" yarn prettier:check
-unit_tests() {
-  local log
+# jest_run LOG_VAR ARGS…: runs Jest over the workspace and keeps its summary line, e.g.
+# "Tests:       3 failed, 412 passed, 415 total", in the named variable.
+jest_run() {
+  local var=$1 log
+  shift
   log=$(mktemp)
-  env CI=true yarn test:all 2>&1 | tee "$log"
+  env CI=true yarn backstage-cli repo test "$@" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
-  # Jest's summary, e.g. "Tests:       3 failed, 412 passed, 415 total".
-  summary=$(grep -E '^Tests:' "$log" | tail -1)
+  printf -v "$var" '%s' "$(grep -E '^Tests:' "$log" | tail -1)"
   rm -f "$log"
   return "$status"
 }
+# The tests that execute Spark (`*.spark.test.ts`) run after the others and one at a time: each
+# starts JVMs that would starve the other test files of the machine's two cores.
+SPARK_TESTS='\.spark\.test\.tsx?$'
 summary=""
-step "unit and integration tests" unit_tests
+step "unit and integration tests" jest_run summary --testPathIgnorePatterns "$SPARK_TESTS"
+spark_jest_summary=""
+step "Spark job tests (Jest, local Spark + Iceberg)" \
+  jest_run spark_jest_summary --testPathPatterns "$SPARK_TESTS" --runInBand
 spark_tests() {
   local log
   log=$(mktemp)
@@ -49,7 +57,7 @@ spark_tests() {
   return "$status"
 }
 spark_summary=""
-step "Spark job tests (pytest, local Spark + Iceberg)" spark_tests
+step "Spark runtime tests (pytest, local Spark + Iceberg)" spark_tests
 step "backend on PostgreSQL with the production config" bash scripts/check-production-backend.sh
 step "browser tests" bash scripts/e2e.sh
 
@@ -60,8 +68,8 @@ count() {
   n=$(sed -nE "s/.*[^0-9]([0-9]+) $1.*/\\1/p" <<<" $2" | head -1)
   echo "${n:-0}"
 }
-jest_passed=$(count passed "$summary")
-jest_failed=$(count failed "$summary")
+jest_passed=$(($(count passed "$summary") + $(count passed "$spark_jest_summary")))
+jest_failed=$(($(count failed "$summary") + $(count failed "$spark_jest_summary")))
 py_passed=$(count passed "$spark_summary")
 py_failed=$(($(count failed "$spark_summary") + $(count error "$spark_summary")))
 if [ ${#failed[@]} -gt 0 ]; then

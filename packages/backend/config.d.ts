@@ -3,10 +3,13 @@ export interface Config {
     providers?: {
       /**
        * Development-only sign-in as one of the listed catalog users, chosen on the sign-in page
-       * (packages/backend/src/modules/authDemoUsers). The backend refuses to start with it when
-       * NODE_ENV is production; app-config.production.yaml sets it to null.
+       * (packages/backend/src/modules/authDemoUsers). The backend refuses to start with it unless
+       * `development` is true, NODE_ENV is not production, `backend.listen.host` is a loopback
+       * address and `backend.baseUrl` a loopback URL; app-config.production.yaml sets it to null.
        */
       demo?: {
+        /** The explicit development switch: the provider refuses to start without `true`. */
+        development?: boolean;
         /** User entity refs, e.g. `user:default/ana`. */
         users: string[];
       };

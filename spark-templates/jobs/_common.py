@@ -2,6 +2,7 @@
 # job is one self-contained file (Glue and EMR run a single script).
 import argparse
 import json
+import re
 import sys
 from datetime import datetime, timedelta, timezone
 

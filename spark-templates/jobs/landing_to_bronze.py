@@ -1,6 +1,7 @@
 """Landing -> bronze CDC merge of one table, for Spark 3.5 with the Iceberg runtime.
 
-Reads the DMS files of one table that were not applied yet (full-load LOAD* files, then CDC files),
+Reads the DMS files of one table that were not applied yet (full-load LOAD* files, then CDC files, all
+under <landing>/<schema>/<table>/),
 keeps the last change per key and merges it into the bronze Iceberg table. The names of the applied
 files are written into the same Iceberg commit (snapshot summary), so a rerun applies nothing twice.
 
@@ -10,31 +11,46 @@ Job arguments: --catalog, --landing_path (overrides the generated one), --clock_
 
 GENERATED = __GENERATED__
 
+FULL_LOAD_FILE = re.compile(r"^LOAD[0-9A-F]{8}\.")
+
 
 def list_landing_files(spark, root, schema, table, extension):
+    """The table's DMS files in apply order: full load (LOAD + hexadecimal counter), then CDC.
+
+    One full-load-and-cdc DMS task writes every file of a table into [BucketFolder/]<schema>/<table>/:
+    the full load as LOAD00000001... directly in that folder, and the CDC files, named by commit
+    timestamp, in the same folder or, with DatePartitionEnabled, in date folders below it (DMS User
+    Guide, "Using Amazon S3 as a target for AWS Database Migration Service").
+    """
     jvm = spark.sparkContext._jvm
     conf = spark.sparkContext._jsc.hadoopConfiguration()
+    prefix = "{}/{}/".format(schema, table)
+    folder = jvm.org.apache.hadoop.fs.Path(root.rstrip("/") + "/" + prefix)
+    fs = folder.getFileSystem(conf)
+    if not fs.exists(folder):
+        return []
+    base = fs.makeQualified(folder).toString().rstrip("/") + "/"
     files = []
-    for phase in ("initial-load", "cdc-load"):
-        folder = jvm.org.apache.hadoop.fs.Path("{}/{}/{}/{}".format(root.rstrip("/"), phase, schema, table))
-        fs = folder.getFileSystem(conf)
-        if not fs.exists(folder):
+    listing = fs.listFiles(folder, True)
+    while listing.hasNext():
+        status = listing.next()
+        path = status.getPath().toString()
+        relative = path[len(base):] if path.startswith(base) else status.getPath().getName()
+        file_name = relative.rsplit("/", 1)[-1]
+        if not file_name.lower().endswith(extension):
             continue
-        for status in fs.listStatus(folder):
-            name = status.getPath().getName()
-            if not status.isFile() or not name.lower().endswith(extension):
-                continue
-            if phase == "initial-load" and not name.startswith("LOAD"):
-                continue
-            files.append(
-                {
-                    "name": "{}/{}/{}/{}".format(phase, schema, table, name),
-                    "path": status.getPath().toString(),
-                    "phase": phase,
-                    "modified": datetime.fromtimestamp(status.getModificationTime() / 1000.0, timezone.utc),
-                }
-            )
-    return sorted(files, key=lambda f: (f["phase"] != "initial-load", f["name"]))
+        full_load = "/" not in relative and FULL_LOAD_FILE.match(file_name) is not None
+        files.append(
+            {
+                "name": prefix + relative,
+                "path": path,
+                "phase": "full-load" if full_load else "cdc",
+                "base": file_name,
+                "modified": datetime.fromtimestamp(status.getModificationTime() / 1000.0, timezone.utc),
+            }
+        )
+    # CDC file names are commit timestamps, so name order is commit order across date folders.
+    return sorted(files, key=lambda f: (f["phase"] != "full-load", f["base"], f["name"]))
 
 
 def already_applied(spark, table, clock_skew):
@@ -56,7 +72,7 @@ def read_raw(spark, files, gen):
 
     frames = []
     for file in files:
-        cdc = file["phase"] == "cdc-load"
+        cdc = file["phase"] == "cdc"
         if gen["format"] == "parquet":
             df = spark.read.parquet(file["path"])
             present = set(df.columns)
@@ -107,6 +123,13 @@ def main(argv):
     files = list_landing_files(spark, args.landing_path or gen["landing_path"], gen["source_schema"],
                                gen["source_table"], "." + gen["format"])
     applied, seen_before = already_applied(spark, target, timedelta(minutes=int(args.clock_skew_minutes)))
+    if not files and not applied:
+        # A bronze table that never received a file, over a landing folder with none: the endpoint's
+        # bucket folder or the table's schema is not where DMS writes. Passing would hide it.
+        fail("no {} files under {}/{}/{}/ and none applied before: check the DMS endpoint's BucketFolder "
+             "and that the task replicates {}.{}".format(
+                 gen["format"], (args.landing_path or gen["landing_path"]).rstrip("/"),
+                 gen["source_schema"], gen["source_table"], gen["source_schema"], gen["source_table"]))
     pending = [f for f in files if f["name"] not in applied
                and (seen_before is None or f["modified"] >= seen_before)]
     if not pending:

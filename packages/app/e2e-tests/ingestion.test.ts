@@ -41,7 +41,7 @@ test('a new user onboards two Sakila tables with the ingestion form', async ({
 
   // Source: owner and CDC readiness from the preflight.
   await page.getByLabel('Source database').selectOption({
-    label: 'Sakila (self-service demo) (sakila on 127.0.0.1)',
+    label: 'Sakila (self-service demo) (sakila)',
   });
   const status = page.getByTestId('datalake-source-status');
   await expect(status).toContainText('Owner: group:default/data-engineering');
@@ -139,7 +139,7 @@ test('a data engineer adds a gold table with a previewed SQL', async ({
   await card.getByRole('button', { name: 'Choose' }).click();
 
   await page.getByLabel('Source').selectOption({
-    label: 'Sakila (self-service demo) (sakila on 127.0.0.1)',
+    label: 'Sakila (self-service demo) (sakila)',
   });
   await page.getByRole('checkbox', { name: /^film \(\d+ columns\)$/ }).check();
   await shot(page, 'gold-1-silver-tables');

@@ -3,7 +3,13 @@ import { parseArgs } from 'node:util';
 import { FaultConfig } from './core/faults';
 import { startEmulator } from './start';
 
-const USAGE = `Usage: aws-local [--port 4566] [--state-dir DIR] [--reset] [--clock-speed N] [--faults FILE] [--account-id ID]`;
+const USAGE = `Usage: aws-local [--port 4566] [--state-dir DIR] [--reset] [--clock-speed N] [--faults FILE] [--account-id ID]
+                 [--glue-execution spark|simulated] [--spark-workers N] [--spark-home DIR]
+
+  --glue-execution  spark (default): Glue job runs execute their scripts on the local Spark +
+                    Iceberg runtime (.tools/spark, or --spark-home / AWS_LOCAL_SPARK_HOME);
+                    simulated: runs only move through their states on the emulator clock.
+  --spark-workers   warm Spark drivers, so runs executed at once (default 1)`;
 
 /** Runs the emulator from command-line arguments until SIGINT/SIGTERM. */
 export async function main(argv: string[] = process.argv.slice(2)) {
@@ -17,6 +23,9 @@ export async function main(argv: string[] = process.argv.slice(2)) {
       'clock-speed': { type: 'string', default: '1' },
       faults: { type: 'string' },
       'account-id': { type: 'string' },
+      'glue-execution': { type: 'string', default: 'spark' },
+      'spark-workers': { type: 'string', default: '1' },
+      'spark-home': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -34,6 +43,18 @@ export async function main(argv: string[] = process.argv.slice(2)) {
       `--clock-speed must be > 0, got '${values['clock-speed']}'`,
     );
   }
+  const glueExecution = values['glue-execution'];
+  if (glueExecution !== 'spark' && glueExecution !== 'simulated') {
+    throw new Error(
+      `--glue-execution must be spark or simulated, got '${glueExecution}'`,
+    );
+  }
+  const sparkWorkers = Number(values['spark-workers']);
+  if (!Number.isInteger(sparkWorkers) || sparkWorkers < 1) {
+    throw new Error(
+      `--spark-workers must be a positive integer, got '${values['spark-workers']}'`,
+    );
+  }
   const faults: FaultConfig | undefined = values.faults
     ? JSON.parse(fs.readFileSync(values.faults, 'utf8'))
     : undefined;
@@ -45,6 +66,11 @@ export async function main(argv: string[] = process.argv.slice(2)) {
     clockSpeed,
     faults,
     accountId: values['account-id'],
+    settings: {
+      glueJobExecution: glueExecution,
+      glueSparkWorkers: sparkWorkers,
+      ...(values['spark-home'] ? { sparkHome: values['spark-home'] } : {}),
+    },
   });
   process.stdout.write(
     `aws-local listening on ${running.url} (state in ${

@@ -1,6 +1,6 @@
 /*
- * Builds the demo lake in a running emulator as a client: DMS resources and landing files through
- * the access layer, tables/jobs/pipeline through the product's own scaffolder actions, then a
+ * Builds the demo lake in a running emulator as a client: DMS resources through the access layer
+ * (the DMS task writes the landing files), tables/jobs/pipeline through the product's own scaffolder actions, then a
  * history (snapshots, job runs, executions) and Lake Formation grants on top.
  */
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ import {
   GetJobRunsCommand,
   StartJobRunCommand,
 } from '@aws-sdk/client-glue';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
@@ -27,7 +27,6 @@ import {
   DescribeEndpointsCommand,
   DescribeReplicationInstancesCommand,
   DescribeReplicationTasksCommand,
-  DescribeTableStatisticsCommand,
   StartReplicationTaskCommand,
 } from '@aws-sdk/client-database-migration-service';
 import {
@@ -45,7 +44,7 @@ import {
 } from '@datalake-portal/backstage-plugin-scaffolder-backend-module-datalake';
 import { runAction, SeedLogger } from './actionRunner';
 import { commitHistory, SnapshotCommit } from './icebergHistory';
-import { readSakilaFixture, Row } from './sakilaFixture';
+import { readSakilaFixture } from './sakilaFixture';
 
 export const DEMO_ACCOUNT = '000000000000';
 export const DEMO_OWNER = 'group:default/data-engineering';
@@ -158,17 +157,6 @@ function demoConfig(endpoint: string) {
       },
     },
   });
-}
-
-function csvField(value: string | null): string {
-  if (value === null) return '';
-  return /[",\n\r]/.test(value) || value === ''
-    ? `"${value.replace(/"/g, '""')}"`
-    : value;
-}
-
-function csvLine(values: (string | null)[]): string {
-  return values.map(csvField).join(',');
 }
 
 /** Loads the Sakila fixture into the MySQL server when it has no `sakila` database. */
@@ -284,47 +272,9 @@ export async function seedDemoLake(options: SeedOptions): Promise<SeedResult> {
     });
   }
 
-  // Landing files in the DMS layout: a full load per table and CDC files for two tables.
-  for (const table of fixture.tables) {
-    const rows = fixture.samples.get(table.name) ?? [];
-    if (rows.length === 0) continue;
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: BUCKETS.landing,
-        Key: `landing/sakila/sakila/${table.name}/LOAD00000001.csv`,
-        Body: `${rows.map(r => csvLine(['I', ...r])).join('\n')}\n`,
-        ContentType: 'text/csv',
-      }),
-    );
-  }
-  const cdc = (table: string, rows: Array<[string, Row]>, stamp: string) =>
-    s3.send(
-      new PutObjectCommand({
-        Bucket: BUCKETS.landing,
-        Key: `landing/sakila/sakila/${table}/${stamp}.csv`,
-        Body: `${rows.map(([op, r]) => csvLine([op, ...r])).join('\n')}\n`,
-        ContentType: 'text/csv',
-      }),
-    );
-  const rental = fixture.samples.get('rental') ?? [];
-  const payment = fixture.samples.get('payment') ?? [];
-  await cdc(
-    'rental',
-    [
-      ['U', rental[0]],
-      ['D', rental[1]],
-      ['I', rental[2]],
-    ],
-    '20240809-192717787',
-  );
-  await cdc(
-    'payment',
-    [
-      ['I', payment[3]],
-      ['U', payment[3]],
-    ],
-    '20240809-193002104',
-  );
+  // The landing files are the DMS task's own: its full load writes
+  // landing/sakila/sakila/<table>/LOAD00000001.csv from the source, and changes in the source
+  // arrive as CDC files through the binary log.
 
   // DMS: the MySQL source, the S3 landing target, an instance and a started full-load + CDC task.
   const sourceLoaded = await ensureSourceDatabase(
@@ -466,32 +416,11 @@ export async function seedDemoLake(options: SeedOptions): Promise<SeedResult> {
       'the DMS task to start',
     );
     if (started?.Status === 'running' && sourceLoaded) {
-      // The task resolves its tables against the source on the first statistics read.
       await poll(
-        () =>
-          dms.send(
-            new DescribeTableStatisticsCommand({
-              ReplicationTaskArn: task!.ReplicationTaskArn!,
-              MaxRecords: 100,
-            }),
-          ),
-        r => (r.TableStatistics ?? []).length > 0,
-        'the DMS table statistics',
+        describeTask,
+        t => t?.ReplicationTaskStats?.FullLoadProgressPercent === 100,
+        'the DMS full load',
       );
-      for (const [table, changes] of [
-        ['rental', { Inserts: 42, Updates: 17, Deletes: 2 }],
-        ['payment', { Inserts: 40, Updates: 3, Deletes: 0 }],
-        ['customer', { Inserts: 1, Updates: 6, Deletes: 0 }],
-      ] as const) {
-        await admin(endpoint, 'POST', 'dms/table-changes', {
-          ReplicationTaskArn: task.ReplicationTaskArn,
-          SchemaName: 'sakila',
-          TableName: table,
-          ...changes,
-        }).catch(error =>
-          logger.warn(`CDC counts of ${table}: ${error.message}`),
-        );
-      }
     } else {
       logger.warn(`DMS task ${taskId} is ${started?.Status}`);
     }

@@ -6,6 +6,16 @@
  */
 export { datalakePlugin as default } from './plugin';
 export { SourceInspectionService } from './services/SourceInspectionService';
+export { PayloadTooLargeError } from './jsonBody';
+export {
+  decideSourcePermission,
+  sourceResourceRef,
+  sourceConditions,
+  sourcePermissionRules,
+  createSourceConditionalDecision,
+  isSourceOwner,
+  type SourcePermissionQuery,
+} from './sources';
 export { TableMetadataService, createTablesRouter } from './tables';
 export {
   setupAccessRequests,
@@ -32,4 +42,12 @@ export {
   CoalescingCache,
   RunAlertsCheck,
   scheduleRunAlerts,
+  RunErrorAuthorizer,
+  decideRunErrorPermission,
+  tableDataConditions,
+  tableDataPermissionRules,
+  tableDataResourceRef,
+  createTableDataConditionalDecision,
+  type TableDataResource,
+  type TableDataPermissionQuery,
 } from './runs';

@@ -1,13 +1,24 @@
 import net from 'node:net';
 import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  coreServices,
+  createServiceFactory,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  Permission,
+} from '@backstage/plugin-permission-common';
 import mysql from 'mysql2/promise';
 import request from 'supertest';
 import { datalakePlugin } from './plugin';
+import { decideSourcePermission } from './sources';
 
 jest.setTimeout(30_000);
 
@@ -39,8 +50,55 @@ function source(id: string, overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** Who belongs where, and who is an admin, as the portal's policy would see them. */
+const DIRECTORY: Record<string, string[]> = {
+  'user:default/ana': ['group:default/analysts'],
+  'user:default/olga': ['group:default/data-platform'],
+  'user:default/pat': ['group:default/admins'],
+};
+
+/**
+ * A permission service that makes the portal's decisions (`decideSourcePermission`) for the users
+ * of {@link DIRECTORY}, as the permission backend would with the portal's policy.
+ */
+const portalPermissions = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: (): PermissionsService => {
+    const decide = (
+      permission: Permission,
+      credentials: BackstageCredentials,
+    ) => {
+      const principal =
+        credentials.principal as Partial<BackstageUserPrincipal>;
+      const groups = principal.userEntityRef
+        ? DIRECTORY[principal.userEntityRef]
+        : undefined;
+      const caller = groups
+        ? {
+            userEntityRef: principal.userEntityRef!,
+            ownershipEntityRefs: [principal.userEntityRef!, ...groups],
+          }
+        : undefined;
+      return (
+        decideSourcePermission(permission, caller, {
+          isAdmin: groups?.includes('group:default/admins') ?? false,
+        }) ?? { result: AuthorizeResult.DENY }
+      );
+    };
+    return {
+      async authorize(requests, { credentials }) {
+        return requests.map(r => decide(r.permission, credentials) as any);
+      },
+      async authorizeConditional(requests, { credentials }) {
+        return requests.map(r => decide(r.permission, credentials) as any);
+      },
+    };
+  },
+});
+
 async function startBackend(
-  result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY | 'portal-policy',
 ) {
   const { server } = await startTestBackend({
     features: [
@@ -64,7 +122,10 @@ async function startBackend(
           },
         },
       }),
-      ...(result ? [mockServices.permissions.factory({ result })] : []),
+      ...(result === 'portal-policy' ? [portalPermissions] : []),
+      ...(result && result !== 'portal-policy'
+        ? [mockServices.permissions.factory({ result })]
+        : []),
     ],
   });
   return server;
@@ -103,7 +164,7 @@ afterAll(async () => {
 });
 
 describe('datalake backend /v1/sources', () => {
-  it('lists the configured sources without credentials', async () => {
+  it('lists the configured sources without credentials, host or port', async () => {
     const server = await startBackend();
     const res = await request(server).get('/api/datalake/v1/sources');
     expect(res.status).toBe(200);
@@ -117,8 +178,6 @@ describe('datalake backend /v1/sources', () => {
       id: 'shop',
       title: 'Source shop',
       owner: 'group:default/data-platform',
-      host: '127.0.0.1',
-      port: MARIADB_PORT,
       database,
       dmsMode: 'replication-instance',
     });
@@ -126,14 +185,16 @@ describe('datalake backend /v1/sources', () => {
       expect(Object.keys(item).sort()).toEqual([
         'database',
         'dmsMode',
-        'host',
         'id',
         'owner',
-        'port',
         'title',
       ]);
     }
     expect(JSON.stringify(res.body)).not.toContain(password);
+    expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
+    const one = await request(server).get('/api/datalake/v1/sources/shop');
+    expect(one.body).not.toHaveProperty('host');
+    expect(one.body).not.toHaveProperty('port');
   });
 
   it('answers an unknown source with 404 and a malformed id with 400', async () => {
@@ -272,7 +333,30 @@ describe('datalake backend /v1/sources', () => {
     expect(inspect.status).toBe(403);
     expect(inspect.body.error).toMatchObject({
       name: 'NotAllowedError',
-      message: 'Not allowed: datalake.source.inspect',
+      message:
+        "Not allowed: datalake.source.inspect on source 'shop' (owners of group:default/data-platform and admins only)",
+    });
+  });
+
+  it('answers a body over the limit with 413 and a JSON error that says so', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/datalake/v1/sources/shop/inspect')
+      .send({ tables: ['x'.repeat(200_000)] });
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body.error).toEqual({
+      name: 'PayloadTooLargeError',
+      message: 'The request body is larger than the 100 kB this route accepts',
+    });
+    const malformed = await request(server)
+      .post('/api/datalake/v1/sources/shop/inspect')
+      .set('content-type', 'application/json')
+      .send('{"tables": [');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toEqual({
+      name: 'InputError',
+      message: 'The request body is not valid JSON',
     });
   });
 
@@ -282,5 +366,63 @@ describe('datalake backend /v1/sources', () => {
       .get('/api/datalake/v1/sources')
       .set('Authorization', mockCredentials.none.header());
     expect(res.status).toBe(401);
+  });
+});
+
+describe('datalake backend /v1/sources under the portal policy', () => {
+  const as = (name: string) =>
+    mockCredentials.user.header(`user:default/${name}`);
+
+  it.each(['inspect', 'preflight'])(
+    'refuses the %s of a source to an analyst outside its owner group with 403',
+    async route => {
+      const server = await startBackend('portal-policy');
+      const res = await request(server)
+        .post(`/api/datalake/v1/sources/shop/${route}`)
+        .set('Authorization', as('ana'))
+        .send({ tables: ['orders'] });
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          "Not allowed: datalake.source.inspect on source 'shop' (owners of group:default/data-platform and admins only)",
+      });
+      // Listing stays open to everyone, without host or port.
+      const list = await request(server)
+        .get('/api/datalake/v1/sources')
+        .set('Authorization', as('ana'));
+      expect(list.status).toBe(200);
+      expect(list.body.items[0]).not.toHaveProperty('host');
+    },
+  );
+
+  it.each([
+    ['an owner', 'olga'],
+    ['an admin', 'pat'],
+  ])('lets %s inspect and preflight the source', async (_who, name) => {
+    const server = await startBackend('portal-policy');
+    const inspect = await request(server)
+      .post('/api/datalake/v1/sources/shop/inspect')
+      .set('Authorization', as(name))
+      .send({ tables: ['orders'] });
+    expect(inspect.status).toBe(200);
+    expect(inspect.body.tables.map((t: { name: string }) => t.name)).toEqual([
+      'orders',
+    ]);
+    const preflight = await request(server)
+      .post('/api/datalake/v1/sources/shop/preflight')
+      .set('Authorization', as(name))
+      .send({ tables: ['orders'] });
+    expect(preflight.status).toBe(200);
+    expect(preflight.body.tables).toEqual(['orders']);
+  });
+
+  it('refuses inspection to service callers, whom the policy gives no owner group', async () => {
+    const server = await startBackend('portal-policy');
+    const res = await request(server)
+      .post('/api/datalake/v1/sources/shop/inspect')
+      .set('Authorization', mockCredentials.service.header())
+      .send({});
+    expect(res.status).toBe(403);
   });
 });

@@ -4,7 +4,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { datalakeSourcePermissions } from '@datalake-portal/backstage-plugin-datalake-common';
 import { setupAccessRequests } from './access';
 import { createRouter } from './router';
 import { createTablesRouter, TableMetadataService } from './tables';
@@ -12,9 +11,12 @@ import { createLineageRouter } from './lineage';
 import {
   createRunsRouter,
   DatalakeStatusServices,
+  granteesFromStore,
+  RunErrorAuthorizer,
   scheduleRunAlerts,
 } from './runs';
 import { SourceInspectionService } from './services/SourceInspectionService';
+import { registerSourcePermissions } from './sources';
 
 /**
  * The data lake backend plugin under `/api/datalake/v1`: source inspection and CDC preflight,
@@ -56,12 +58,16 @@ export const datalakePlugin = createBackendPlugin({
         userInfo,
         notifications,
       }) {
-        permissionsRegistry.addPermissions(datalakeSourcePermissions);
+        const sources = SourceInspectionService.fromConfig(config, { logger });
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            sources: SourceInspectionService.fromConfig(config, { logger }),
+            sources,
+            sourceRules: registerSourcePermissions(
+              permissionsRegistry,
+              sources,
+            ),
           }),
         );
         const access = await setupAccessRequests({
@@ -81,8 +87,12 @@ export const datalakePlugin = createBackendPlugin({
             }),
           }),
         );
+        const runErrors = RunErrorAuthorizer.register({
+          ...{ permissions, permissionsRegistry, catalog, auth },
+          grantees: granteesFromStore(access.store),
+        });
         const status = DatalakeStatusServices.create({
-          ...{ config, logger, cache, catalog, auth },
+          ...{ config, logger, cache, catalog, auth, runErrors },
         });
         httpRouter.use(
           createLineageRouter({ httpAuth, ...status.routeOptions }),

@@ -3,21 +3,28 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  BasicPermission,
-  AuthorizeResult,
-} from '@backstage/plugin-permission-common';
+  createConditionAuthorizer,
+  PermissionRuleset,
+} from '@backstage/plugin-permission-node';
 import {
   SOURCE_ID_PATTERN,
   datalakeSourceInspectPermission,
   datalakeSourceReadPermission,
   MAX_INSPECTED_TABLES,
   SOURCE_TABLE_NAME_PATTERN,
+  SourceSummary,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
+import { jsonBody } from './jsonBody';
 import { SourceInspectionService } from './services/SourceInspectionService';
+import { SourcePermissionQuery } from './sources';
+
+/** 1000 table names of 64 characters, as JSON, with room to spare. */
+const SOURCES_BODY_LIMIT_KB = 100;
 
 const sourceIdSchema = z
   .string()
@@ -57,45 +64,73 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   sources: SourceInspectionService;
+  /** The source rules (`IS_SOURCE_OWNER`), to apply conditional decisions to a source. */
+  sourceRules: PermissionRuleset<SourceSummary, SourcePermissionQuery>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, sources } = options;
+  const applyConditions = createConditionAuthorizer(options.sourceRules);
   const router = Router();
-  router.use(express.json());
+  router.use('/v1/sources', ...jsonBody(SOURCES_BODY_LIMIT_KB));
 
-  async function authorize(req: express.Request, permission: BasicPermission) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  async function authorizeRead(req: express.Request) {
+    const [decision] = await permissions.authorize(
+      [{ permission: datalakeSourceReadPermission }],
+      { credentials: await credentialsOf(req) },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed: ${permission.name}`);
+      throw new NotAllowedError(
+        `Not allowed: ${datalakeSourceReadPermission.name}`,
+      );
+    }
+  }
+
+  /**
+   * Asks the policy once and applies its conditions to the source as configured (its `owner`),
+   * the way the access routes apply theirs to the stored request.
+   */
+  async function authorizeInspect(req: express.Request, id: string) {
+    const credentials = await credentialsOf(req);
+    const source = sources.getSource(id);
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: datalakeSourceInspectPermission }],
+      { credentials },
+    );
+    const allowed =
+      decision.result === AuthorizeResult.CONDITIONAL
+        ? applyConditions(decision, source)
+        : decision.result === AuthorizeResult.ALLOW;
+    if (!allowed) {
+      throw new NotAllowedError(
+        `Not allowed: ${datalakeSourceInspectPermission.name} on source '${id}' (owners of ${source.owner} and admins only)`,
+      );
     }
   }
 
   router.get('/v1/sources', async (req, res) => {
-    await authorize(req, datalakeSourceReadPermission);
+    await authorizeRead(req);
     res.json({ items: sources.listSources() });
   });
 
   router.get('/v1/sources/:id', async (req, res) => {
     const id = parse(sourceIdSchema, req.params.id, 'id');
-    await authorize(req, datalakeSourceReadPermission);
+    await authorizeRead(req);
     res.json(sources.getSource(id));
   });
 
   router.post('/v1/sources/:id/inspect', async (req, res) => {
     const id = parse(sourceIdSchema, req.params.id, 'id');
     const body = parse(tablesBodySchema, req.body ?? {}, 'body');
-    await authorize(req, datalakeSourceInspectPermission);
+    await authorizeInspect(req, id);
     res.json(await sources.inspect(id, body.tables));
   });
 
   router.post('/v1/sources/:id/preflight', async (req, res) => {
     const id = parse(sourceIdSchema, req.params.id, 'id');
     const body = parse(tablesBodySchema, req.body ?? {}, 'body');
-    await authorize(req, datalakeSourceInspectPermission);
+    await authorizeInspect(req, id);
     res.json(await sources.preflight(id, body.tables));
   });
 

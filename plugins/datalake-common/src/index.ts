@@ -15,4 +15,5 @@ export * from './tableParameters';
 export * from './tables';
 export * from './lineage';
 export * from './runs';
+export * from './runPermissions';
 export * from './ingestion';

@@ -11,13 +11,26 @@ export const datalakeSourceReadPermission = createPermission({
 });
 
 /**
- * Allows connecting to a configured source to inspect its tables and run the CDC preflight.
+ * The resource type of configured sources, for conditional decisions on inspection (the
+ * `IS_SOURCE_OWNER` rule is registered by the data lake backend, which resolves a source id to
+ * its configured owner).
+ *
+ * @public
+ */
+export const SOURCE_RESOURCE_TYPE = 'datalake-source';
+
+/**
+ * Allows connecting to a configured source to inspect its tables and run the CDC preflight. A
+ * resource permission on the source: the portal's policy grants it to members of the source's
+ * `owner` group and to admins only, since the inspection shows the source's schema and server
+ * settings.
  *
  * @public
  */
 export const datalakeSourceInspectPermission = createPermission({
   name: 'datalake.source.inspect',
   attributes: { action: 'read' },
+  resourceType: SOURCE_RESOURCE_TYPE,
 });
 
 /**

@@ -39,6 +39,34 @@ export interface DmsTaskStatus {
   consoleUrl: string;
 }
 
+/** The CloudWatch Logs group where AWS Glue writes a job run's stderr (stream = run id). @public */
+export const GLUE_ERROR_LOG_GROUP = '/aws-glue/jobs/error';
+
+/** How many lines of a failed Glue run's error log the run status shows. @public */
+export const RUN_LOG_TAIL_LINES = 50;
+
+/**
+ * What the run status says in place of a run's error and log tail to a caller who may not read
+ * the data of the table the run writes (job errors quote row values).
+ *
+ * @public
+ */
+export const RUN_ERROR_HIDDEN_MESSAGE =
+  "error hidden: you have no access to this table's data";
+
+/** The last lines of a failed Glue job run's error log (`/aws-glue/jobs/error`). @public */
+export interface RunLogTail {
+  logGroup: string;
+  /** The job run id: Glue names the stream after the run. */
+  logStream: string;
+  /** `none`: the run wrote no error log (the stream does not exist). */
+  status: 'ok' | 'none';
+  /** Oldest first, at most {@link RUN_LOG_TAIL_LINES}. */
+  lines: string[];
+  /** Whether the log holds older lines than these. */
+  truncated: boolean;
+}
+
 /** One run on the timeline: a Glue job run or a Step Functions execution. @public */
 export interface RunEntry {
   source: 'glue' | 'stepFunctions';
@@ -60,6 +88,16 @@ export interface RunEntry {
   /** Step Functions: the state that failed. */
   failedState: string | null;
   consoleUrl: string;
+  /**
+   * Glue runs that failed, timed out or errored: the tail of the run's error log. Absent when the
+   * error is hidden, or the log could not be read (then `sources.logs` says why).
+   */
+  logTail?: RunLogTail;
+  /**
+   * True when `error` and `logTail` are withheld (`error` is null) because the caller may not
+   * read the data of the table the run writes; show {@link RUN_ERROR_HIDDEN_MESSAGE}.
+   */
+  errorHidden?: boolean;
 }
 
 /** `GET /v1/runs`: DMS, Glue and Step Functions status of a table, newest first. @public */
@@ -69,6 +107,8 @@ export interface RunsResponse {
     dms: RunSourceStatus;
     glue: RunSourceStatus;
     stepFunctions: RunSourceStatus;
+    /** CloudWatch Logs, read for the log tails of failed Glue runs. */
+    logs: RunSourceStatus;
   };
   dms: DmsTaskStatus[];
   runs: RunEntry[];

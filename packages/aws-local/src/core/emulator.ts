@@ -9,6 +9,7 @@ import { parseCredentialScope } from './sigv4';
 import { FileBackedState } from './state';
 import {
   AwsError,
+  EmulatorResource,
   EmulatorSettings,
   RawHttpRequest,
   RawHttpResponse,
@@ -51,6 +52,8 @@ export const DEFAULT_REGION = 'us-east-1';
 const ADMIN_PREFIX = '/_aws-local/';
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
+  glueJobExecution: 'spark',
+  glueSparkWorkers: 1,
   glueJobStartingMs: 5_000,
   glueJobRunningMs: 30_000,
   dmsTaskCreatingMs: 5_000,
@@ -84,6 +87,7 @@ export class Emulator {
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly servicesByTarget = new Map<string, ServiceDefinition>();
   private readonly callCounts = new Map<string, number>();
+  private readonly resources = new Map<string, EmulatorResource>();
 
   constructor(options: EmulatorOptions & { services: ServiceDefinition[] }) {
     this.stateDir = path.resolve(options.stateDir ?? defaultStateDir());
@@ -131,7 +135,18 @@ export class Emulator {
       settings: this.settings,
       invoke: (target, operation, input) =>
         this.invoke(target, operation, input, region),
+      resource: (key, create) => this.resource(key, create),
     };
+  }
+
+  /** A resource of this emulator, made once and closed by {@link Emulator.close}. */
+  resource<T extends EmulatorResource>(key: string, create: () => T): T {
+    let resource = this.resources.get(key);
+    if (!resource) {
+      resource = create();
+      this.resources.set(key, resource);
+    }
+    return resource as T;
   }
 
   /**
@@ -300,7 +315,10 @@ export class Emulator {
     }
   }
 
-  close() {
+  async close() {
+    const resources = [...this.resources.values()];
+    this.resources.clear();
+    await Promise.all(resources.map(r => r.close()));
     this.state.close();
   }
 }
@@ -362,6 +380,7 @@ export async function serveEmulator(
     server.listen(port, host, () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
+  emulator.settings.endpointUrl = `http://${host}:${actualPort}`;
   return {
     url: `http://${host}:${actualPort}`,
     port: actualPort,
@@ -369,7 +388,7 @@ export async function serveEmulator(
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>(resolve => server.close(() => resolve()));
-      emulator.close();
+      await emulator.close();
     },
   };
 }

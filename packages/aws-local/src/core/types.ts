@@ -73,6 +73,16 @@ export interface ServiceContext {
   invoke(service: string, operation: string, input: any): Promise<any>;
   /** Settings of this emulator run (clock speed, job durations, faults…). */
   settings: EmulatorSettings;
+  /**
+   * A long-lived resource of this emulator (a pool of Spark drivers, say), made on first use and
+   * closed when the emulator closes.
+   */
+  resource<T extends EmulatorResource>(key: string, create: () => T): T;
+}
+
+/** Something an emulator owns and closes with it. */
+export interface EmulatorResource {
+  close(): void | Promise<void>;
 }
 
 export type OperationHandler = (
@@ -132,9 +142,19 @@ export interface RestBinding {
 }
 
 export interface EmulatorSettings {
-  /** Milliseconds a Glue job run spends in STARTING, then RUNNING. */
+  /**
+   * How Glue job runs happen: `spark` executes the job's script on the local Spark + Iceberg
+   * runtime (the default); `simulated` only moves the run through its states on a timer, for
+   * tests of the control plane that need no data to move.
+   */
+  glueJobExecution: 'spark' | 'simulated';
+  /** Warm Spark drivers, so Glue job runs executed at once (default 1). */
+  glueSparkWorkers: number;
+  /** Milliseconds a simulated Glue job run spends in STARTING, then RUNNING. */
   glueJobStartingMs: number;
   glueJobRunningMs: number;
+  /** The emulator's own URL once it listens: the endpoint that job runs' AWS clients use. */
+  endpointUrl?: string;
   /** Extra free-form settings that services read. */
   [key: string]: unknown;
 }

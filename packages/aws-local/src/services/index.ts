@@ -2,7 +2,9 @@ import { ServiceDefinition } from '../core/types';
 import { dmsService } from './dms';
 import { glueService } from './glue';
 import { lakeFormationService } from './lakeformation';
+import { logsService } from './logs';
 import { s3Service } from './s3';
+import { secretsManagerService } from './secretsmanager';
 import { stepFunctionsService } from './stepfunctions';
 import { stsService } from './sts';
 
@@ -14,13 +16,17 @@ export const allServices: ServiceDefinition[] = [
   dmsService,
   stepFunctionsService,
   lakeFormationService,
+  logsService,
+  secretsManagerService,
 ];
 
 export {
   dmsService,
   glueService,
   lakeFormationService,
+  logsService,
   s3Service,
+  secretsManagerService,
   stepFunctionsService,
   stsService,
 };

@@ -10,6 +10,9 @@ import {
   datalakeAccessRequestApprovePermission,
   datalakeAccessRequestCreatePermission,
   datalakeAccessRequestRevokePermission,
+  datalakeRunErrorReadPermission,
+  datalakeSourceInspectPermission,
+  datalakeSourceReadPermission,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 import { DatalakePermissionPolicy } from './DatalakePermissionPolicy';
 
@@ -64,6 +67,36 @@ describe('DatalakePermissionPolicy', () => {
     await expect(
       policy.handle({ permission: catalogLocationDeletePermission }, analyst),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('shows run errors to admins, and to others only as owners or grant holders of the table', async () => {
+    await expect(
+      policy.handle({ permission: datalakeRunErrorReadPermission }, admin),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy.handle({ permission: datalakeRunErrorReadPermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle({ permission: datalakeRunErrorReadPermission }, analyst),
+    ).resolves.toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'datalake',
+      resourceType: 'datalake-table-data',
+      conditions: {
+        anyOf: [
+          {
+            rule: 'IS_TABLE_DATA_OWNER',
+            resourceType: 'datalake-table-data',
+            params: { claims: ['user:default/ana', 'group:default/analysts'] },
+          },
+          {
+            rule: 'HAS_TABLE_GRANT',
+            resourceType: 'datalake-table-data',
+            params: { userEntityRef: 'user:default/ana' },
+          },
+        ],
+      },
+    });
   });
 
   it('allows everything to admins, matching group refs case-insensitively', async () => {
@@ -169,6 +202,40 @@ describe('DatalakePermissionPolicy', () => {
           { permission: datalakeAccessRequestRevokePermission },
           admin,
         ),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    });
+  });
+
+  describe('sources', () => {
+    it('lets members of the source owner group inspect, as a condition on the source', async () => {
+      await expect(
+        policy.handle({ permission: datalakeSourceInspectPermission }, analyst),
+      ).resolves.toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'datalake',
+        resourceType: 'datalake-source',
+        conditions: {
+          rule: 'IS_SOURCE_OWNER',
+          resourceType: 'datalake-source',
+          params: {
+            claims: ['user:default/ana', 'group:default/analysts'],
+          },
+        },
+      });
+    });
+
+    it('lets admins inspect any source, and refuses callers without a user', async () => {
+      await expect(
+        policy.handle({ permission: datalakeSourceInspectPermission }, admin),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+      await expect(
+        policy.handle({ permission: datalakeSourceInspectPermission }),
+      ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    });
+
+    it('lets anyone list the sources', async () => {
+      await expect(
+        policy.handle({ permission: datalakeSourceReadPermission }, analyst),
       ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
     });
   });

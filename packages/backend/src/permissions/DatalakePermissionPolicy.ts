@@ -17,7 +17,11 @@ import {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { decideAccessRequestPermission } from '@datalake-portal/backstage-plugin-datalake-backend';
+import {
+  decideAccessRequestPermission,
+  decideRunErrorPermission,
+  decideSourcePermission,
+} from '@datalake-portal/backstage-plugin-datalake-backend';
 
 /**
  * The portal's permission policy.
@@ -29,6 +33,12 @@ import { decideAccessRequestPermission } from '@datalake-portal/backstage-plugin
  *
  * Access requests: members of a table's owner group (and admins) approve, nobody approves their
  * own request, requesters and owners read and revoke (conditions on the request resource).
+ *
+ * Sources: anyone lists them (without host, port or credentials); only members of a source's
+ * owner group and admins inspect it or run its CDC preflight (a condition on the source).
+ *
+ * Run errors and log tails (they quote row values): admins, the table's owners and holders of a
+ * live grant on it (a condition on the table's data); nobody else.
  */
 export class DatalakePermissionPolicy implements PermissionPolicy {
   private readonly admins: ReadonlySet<string>;
@@ -47,18 +57,20 @@ export class DatalakePermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    const accessDecision = decideAccessRequestPermission(
-      request.permission,
-      user
-        ? {
-            userEntityRef: user.info.userEntityRef,
-            ownershipEntityRefs: user.info.ownershipEntityRefs,
-          }
-        : undefined,
-      { isAdmin: user ? this.isAdmin(user) : false },
-    );
-    if (accessDecision) {
-      return accessDecision;
+    const caller = user
+      ? {
+          userEntityRef: user.info.userEntityRef,
+          ownershipEntityRefs: user.info.ownershipEntityRefs,
+        }
+      : undefined;
+    const isAdmin = user ? this.isAdmin(user) : false;
+    // The data lake's own permissions are decided here, never by the default below.
+    const datalakeDecision =
+      decideAccessRequestPermission(request.permission, caller, { isAdmin }) ??
+      decideSourcePermission(request.permission, caller, { isAdmin }) ??
+      decideRunErrorPermission(request.permission, caller, { isAdmin });
+    if (datalakeDecision) {
+      return datalakeDecision;
     }
 
     if (user && this.isAdmin(user)) {

@@ -214,6 +214,7 @@ export class AccessRequestService {
       'approve',
     );
     const approver = (await this.user(credentials)).userEntityRef;
+    this.refuseOwnRequest(request, approver, 'approve');
     const scope = narrowScope(
       request.requestedScope,
       body,
@@ -259,6 +260,7 @@ export class AccessRequestService {
       'reject',
     );
     const approver = (await this.user(credentials)).userEntityRef;
+    this.refuseOwnRequest(request, approver, 'reject');
     const at = this.now().toISOString();
     const rejected = await this.options.store.transition(id, {
       from: ['pending'],
@@ -464,6 +466,25 @@ export class AccessRequestService {
       itemsToRevoke(plan.items, stillNeeded),
     );
     if (plan.filter) await grants.deleteFilter(plan.filter);
+  }
+
+  /**
+   * Nobody decides their own request, whatever a policy says: the portal's policy refuses it, and
+   * this holds for any other policy too.
+   */
+  private refuseOwnRequest(
+    request: StoredAccessRequest,
+    actor: string,
+    action: 'approve' | 'reject',
+  ) {
+    if (
+      request.requester.toLocaleLowerCase('en-US') ===
+      actor.toLocaleLowerCase('en-US')
+    ) {
+      throw new NotAllowedError(
+        `You may not ${action} access request ${request.id}: it is your own`,
+      );
+    }
   }
 
   private notPending(id: string) {

@@ -117,6 +117,26 @@ describe('access request authorization and input checks', () => {
       /Invalid rowFilter: Semicolons are not allowed/,
     ],
     [{ rowFilter: 'salary > 3' }, /Invalid rowFilter: Unknown column 'salary'/],
+    [
+      { columns: ['email'], rowFilter: 'store_id = 1' },
+      /Invalid rowFilter: it reads store_id, which the grant hides/,
+    ],
+    [
+      {
+        columns: undefined,
+        excludeColumns: ['active'],
+        rowFilter: 'active = 1',
+      },
+      /Invalid rowFilter: it reads active, which the grant hides/,
+    ],
+    [
+      { rowFilter: 'email\u00a0= 1' },
+      /Invalid rowFilter: Unicode whitespace U\+00A0 at character 6/,
+    ],
+    [
+      { rowFilter: "email = 'a\u2003b'" },
+      /Invalid rowFilter: Unicode whitespace U\+2003 at character 11/,
+    ],
     [{ rowFilter: 'x'.repeat(2049) }, /body.rowFilter: Too big/],
     [
       { durationDays: 31 },
@@ -140,6 +160,22 @@ describe('access request authorization and input checks', () => {
     expect(res.body.error.name).toBe('InputError');
     expect(res.body.error.message).toMatch(message);
     expect(res.body.error).not.toHaveProperty('stack');
+    expect((await listAll('ana')).length).toBe(before);
+  });
+
+  it('answers a body over the route limit with 413 and a JSON error, and stores nothing', async () => {
+    const before = (await listAll('ana')).length;
+    // Under the sources routes' limit, over this route's 64 kB.
+    const res = await post('ana', '', {
+      ...body,
+      justification: 'x'.repeat(80 * 1024),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body.error).toEqual({
+      name: 'PayloadTooLargeError',
+      message: 'The request body is larger than the 64 kB this route accepts',
+    });
     expect((await listAll('ana')).length).toBe(before);
   });
 
@@ -180,6 +216,34 @@ describe('access request authorization and input checks', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('refuses an approval whose columns hide what the row filter reads', async () => {
+    const created = await post('ana', '', {
+      ...body,
+      columns: ['email', 'store_id'],
+      rowFilter: 'store_id = 1',
+    });
+    expect(created.status).toBe(201);
+    const hiding = await post('dana', `/${created.body.id}/approve`, {
+      columns: ['email'],
+    });
+    expect(hiding.status).toBe(400);
+    expect(hiding.body.error.message).toMatch(
+      /Invalid rowFilter: it reads store_id, which the grant hides/,
+    );
+    const added = await post('dana', `/${created.body.id}/approve`, {
+      rowFilter: 'active = 1',
+    });
+    expect(added.status).toBe(400);
+    expect(added.body.error.message).toMatch(
+      /it reads active, which the grant hides/,
+    );
+    expect(
+      (await listAll('ana')).find(r => r.id === created.body.id),
+    ).toMatchObject({
+      status: 'pending',
+    });
+  });
+
   it('lets an approver narrow the columns, but not widen them', async () => {
     const created = await post('ana', '', {
       ...body,
@@ -192,12 +256,12 @@ describe('access request authorization and input checks', () => {
     expect(widened.body.error.message).toMatch(/not requested: store_id/);
     const narrowed = await post('dana', `/${created.body.id}/approve`, {
       columns: ['first_name'],
-      rowFilter: 'active = 1',
+      rowFilter: "first_name LIKE 'A%'",
     });
     expect(narrowed.body).toMatchObject({
       status: 'granted',
       requestedScope: { columns: ['email', 'first_name'] },
-      scope: { columns: ['first_name'], rowFilter: 'active = 1' },
+      scope: { columns: ['first_name'], rowFilter: "first_name LIKE 'A%'" },
     });
   });
 });

@@ -32,10 +32,26 @@ function checkColumns(
   return [...new Set(names)].sort();
 }
 
-function checkRowFilter(rowFilter: string, columns: string[]): string {
+/**
+ * Checks a row filter against the table's columns, and that it reads only the columns the grant
+ * shows: a filter over a hidden column would tell the grantee about values they may not see.
+ */
+function checkRowFilter(
+  rowFilter: string,
+  columns: string[],
+  visible: string[],
+): string {
   const result = validateRowFilter(rowFilter, columns);
   if (!result.valid) {
     throw new InputError(`Invalid rowFilter: ${result.error}`);
+  }
+  const hidden = result.referencedColumns.filter(c => !visible.includes(c));
+  if (hidden.length > 0) {
+    throw new InputError(
+      `Invalid rowFilter: it reads ${hidden.join(
+        ', ',
+      )}, which the grant hides (it shows ${visible.join(', ')})`,
+    );
   }
   return rowFilter.trim();
 }
@@ -65,7 +81,11 @@ export function normalizeScope(
     }
   }
   if (scope.rowFilter !== undefined) {
-    result.rowFilter = checkRowFilter(scope.rowFilter, columns);
+    result.rowFilter = checkRowFilter(
+      scope.rowFilter,
+      columns,
+      visibleColumns(result, columns),
+    );
   }
   return result;
 }
@@ -105,11 +125,19 @@ export function narrowScope(
     scope.columns = narrowed;
     delete scope.excludeColumns;
   }
+  const visible = visibleColumns(scope, columns);
   if (approval.rowFilter) {
-    const added = checkRowFilter(approval.rowFilter, columns);
+    const added = checkRowFilter(approval.rowFilter, columns, visible);
     scope.rowFilter = requested.rowFilter
-      ? checkRowFilter(`(${requested.rowFilter}) AND (${added})`, columns)
+      ? checkRowFilter(
+          `(${requested.rowFilter}) AND (${added})`,
+          columns,
+          visible,
+        )
       : added;
+  } else if (scope.rowFilter) {
+    // Narrowed columns may hide what the requested filter reads.
+    checkRowFilter(scope.rowFilter, columns, visible);
   }
   return scope;
 }

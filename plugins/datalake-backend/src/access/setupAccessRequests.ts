@@ -26,6 +26,7 @@ import { AccessNotifier } from './AccessNotifier';
 import { AccessRequestAuthorizer } from './AccessRequestAuthorizer';
 import { AccessRequestJobs } from './AccessRequestJobs';
 import { AccessRequestService } from './AccessRequestService';
+import { AccessRequestStore } from './AccessRequestStore';
 import { createAccessRouter } from './createAccessRouter';
 import { DatabaseAccessRequestStore } from './DatabaseAccessRequestStore';
 import { LakeFormationGrants } from './LakeFormationGrants';
@@ -60,6 +61,8 @@ export type AccessRequestsFeature = {
   router: express.Router;
   service: AccessRequestService;
   jobs: AccessRequestJobs;
+  /** Read by the run status, to tell who holds a grant on a table. */
+  store: AccessRequestStore;
 };
 
 /** @public */
@@ -109,6 +112,12 @@ export async function setupAccessRequests(deps: {
     authorizer: new AccessRequestAuthorizer(
       deps.permissions,
       deps.permissionsRegistry.getPermissionRuleset(accessRequestResourceRef),
+      {
+        // The key the permissions service itself reads: off means it allows everything.
+        permissionsEnabled:
+          deps.config.getOptionalBoolean('permission.enabled') ?? false,
+        userInfo: deps.userInfo,
+      },
     ),
     grants,
     notifier,
@@ -145,5 +154,6 @@ export async function setupAccessRequests(deps: {
     router: createAccessRouter({ httpAuth: deps.httpAuth, service }),
     service,
     jobs,
+    store,
   };
 }

@@ -3,8 +3,10 @@
  * (a job, a job's runs, a state machine's executions, a DMS task's statistics…). Every read goes
  * through the {@link CoalescingCache}, so that many viewers of one table cause one call per
  * resource and TTL. Pages are bounded: the newest 50 runs or executions per resource, which is
- * what the UI shows, and the history of failed executions only.
+ * what the UI shows, and the history of failed executions only. A failed Glue run's error log is
+ * read from its tail only (GetLogEvents backwards, one page).
  */
+import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeReplicationTasksCommand,
   DescribeTableStatisticsCommand,
@@ -22,6 +24,12 @@ import {
   ListExecutionsCommand,
   ListStateMachinesCommand,
 } from '@aws-sdk/client-sfn';
+import { assertError, NotFoundError } from '@backstage/errors';
+import {
+  GLUE_ERROR_LOG_GROUP,
+  RUN_LOG_TAIL_LINES,
+  RunLogTail,
+} from '@datalake-portal/backstage-plugin-datalake-common';
 import {
   DatalakeAwsClientFactory,
   toBackstageError,
@@ -60,7 +68,12 @@ export interface ExecutionFailure {
   failedState: string | null;
   error: string | null;
   cause: string | null;
+  /** The Glue job whose run failed, when the cause is a `glue:startJobRun.sync` job run. */
+  jobName?: string | null;
 }
+
+/** A log line longer than this is cut: a tail is for reading, not for dumping a row batch. */
+const MAX_LOG_LINE_LENGTH = 2_000;
 
 /** What the lineage needs from a Glue job. @public */
 export interface GlueJobFacts {
@@ -139,10 +152,49 @@ export function failureFromHistory(events: HistoryEvent[]): ExecutionFailure {
     execution?.executionFailedEventDetails ??
     execution?.executionTimedOutEventDetails ??
     execution?.executionAbortedEventDetails;
+  const cause = details?.cause ?? executionDetails?.cause;
   return {
     failedState,
     error: details?.error ?? executionDetails?.error ?? null,
-    cause: readableCause(details?.cause ?? executionDetails?.cause),
+    cause: readableCause(cause),
+    jobName: glueRunOf(cause)?.JobName ?? null,
+  };
+}
+
+/** The job run of a `glue:startJobRun.sync` failure cause, if it is one. */
+function glueRunOf(cause: string | undefined):
+  | {
+      JobName?: string;
+      Id?: string;
+      JobRunState?: string;
+      ErrorMessage: string;
+    }
+  | undefined {
+  if (!cause) return undefined;
+  try {
+    const run = JSON.parse(cause);
+    return run && typeof run.ErrorMessage === 'string' ? run : undefined;
+  } catch {
+    // Not JSON: the cause is prose, not a job run.
+    return undefined;
+  }
+}
+
+/** The last lines of log events, oldest first, and whether older lines were left out. */
+export function tailLines(
+  messages: string[],
+  lines = RUN_LOG_TAIL_LINES,
+): { lines: string[]; truncated: boolean } {
+  const all = messages
+    .flatMap(m => m.replace(/\r?\n$/, '').split(/\r?\n/))
+    .map(line =>
+      line.length > MAX_LOG_LINE_LENGTH
+        ? `${line.slice(0, MAX_LOG_LINE_LENGTH)}…`
+        : line,
+    );
+  return {
+    lines: all.slice(-lines),
+    truncated: all.length > lines,
   };
 }
 
@@ -152,17 +204,12 @@ export function failureFromHistory(events: HistoryEvent[]): ExecutionFailure {
  */
 function readableCause(cause: string | undefined): string | null {
   if (!cause) return null;
-  try {
-    const run = JSON.parse(cause);
-    if (run && typeof run.ErrorMessage === 'string') {
-      return `${run.JobName ?? 'Glue job'} run ${run.Id ?? ''} ${
+  const run = glueRunOf(cause);
+  return run
+    ? `${run.JobName ?? 'Glue job'} run ${run.Id ?? ''} ${
         run.JobRunState ?? 'FAILED'
-      }: ${run.ErrorMessage}`;
-    }
-  } catch {
-    // Not JSON: the cause is already prose.
-  }
-  return cause;
+      }: ${run.ErrorMessage}`
+    : cause;
 }
 
 /**
@@ -311,7 +358,8 @@ export class AwsStatusReader {
 
   executionFailure(executionArn: string): Promise<ExecutionFailure> {
     return this.statusCache.get(
-      `aws:v1:sfn:failure:${executionArn}`,
+      // v2: with the failed job's name.
+      `aws:v2:sfn:failure:${executionArn}`,
       async () => {
         const sfn = await this.clients.stepFunctions();
         const out = await aws(() =>
@@ -326,6 +374,51 @@ export class AwsStatusReader {
         return failureFromHistory(out.events ?? []);
       },
       { ttlMs: IMMUTABLE_TTL_MS },
+    );
+  }
+
+  /**
+   * The tail of a Glue job run's error log, `/aws-glue/jobs/error` stream `<run id>`. A run that
+   * wrote no error output has no stream: that is `status: 'none'`, not an error.
+   */
+  errorLogTail(runId: string): Promise<RunLogTail> {
+    return this.statusCache.get(
+      `aws:v1:logs:glue-error-tail:${runId}`,
+      async () => {
+        const logs = await this.clients.logs();
+        const empty: RunLogTail = {
+          logGroup: GLUE_ERROR_LOG_GROUP,
+          logStream: runId,
+          status: 'none',
+          lines: [],
+          truncated: false,
+        };
+        try {
+          const out = await aws(() =>
+            logs.send(
+              new GetLogEventsCommand({
+                logGroupName: GLUE_ERROR_LOG_GROUP,
+                logStreamName: runId,
+                startFromHead: false,
+                // One more than shown, so that `truncated` is known without a second page.
+                limit: RUN_LOG_TAIL_LINES + 1,
+              }),
+            ),
+          );
+          const messages = (out.events ?? []).map(e => e.message ?? '');
+          const tail = tailLines(messages);
+          return {
+            ...empty,
+            status: tail.lines.length > 0 ? 'ok' : 'none',
+            lines: tail.lines,
+            truncated: tail.truncated || messages.length > RUN_LOG_TAIL_LINES,
+          };
+        } catch (e) {
+          assertError(e);
+          if (e.name === NotFoundError.name) return empty;
+          throw e;
+        }
+      },
     );
   }
 

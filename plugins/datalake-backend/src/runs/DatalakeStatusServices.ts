@@ -21,6 +21,7 @@ import {
 import { TableMetadataService } from '../tables';
 import { AwsStatusReader } from './AwsStatusReader';
 import { CoalescingCache } from './CoalescingCache';
+import { RunErrorAuthorizer } from './runErrorPermission';
 import { RunStatusService } from './RunStatusService';
 
 /** Defaults of the `datalake.runs` and `datalake.lineage` settings. @public */
@@ -55,6 +56,8 @@ export class DatalakeStatusServices {
     catalog: CatalogService;
     auth: AuthService;
     awsClients?: DatalakeAwsClientFactory;
+    /** Who may read run errors and log tails; without it, they are hidden from everyone. */
+    runErrors?: RunErrorAuthorizer;
   }): DatalakeStatusServices {
     const { config, logger, cache, catalog, auth } = options;
     const runsTtl = positiveSeconds(
@@ -99,6 +102,7 @@ export class DatalakeStatusServices {
       aws: reader,
       logger,
       region: readDatalakeAwsConfig(config).region,
+      runErrors: options.runErrors,
     });
     return new DatalakeStatusServices(
       reader,

@@ -4,6 +4,11 @@
  * independently: one failing marks its source as `error` with the failure named, and the others
  * still answer. AWS resources are resolved from the catalog entity and the names the pipeline
  * actions record (see ../lineage/pipelineConventions.ts), never from the request.
+ *
+ * Errors and log tails quote row values, so they are shown only to callers who may read the data
+ * of the table the run writes (`datalake.run.error.read`, see ./runErrorPermission.ts); others
+ * see that the run failed, and `errorHidden`. The error logs of the failed Glue runs of a page are
+ * read only for callers who may see them.
  */
 import {
   BackstageCredentials,
@@ -39,13 +44,22 @@ import {
   normaliseEntityRef,
 } from '../lineage/tableEntities';
 import { AwsStatusReader } from './AwsStatusReader';
+import { RunErrorAuthorizer } from './runErrorPermission';
 
 /** How many failed executions per request get their history read (GetExecutionHistory). */
 const MAX_FAILURES_EXPLAINED = 10;
 
+/** How many failed Glue runs per page get their error log read (GetLogEvents). */
+const MAX_LOG_TAILS = 25;
+
+/** What a run writes: the Glue job whose table it is; null when unknown. */
+type RunWrites = Map<RunEntry, { jobName: string | null }>;
+
 /** The AWS resources behind a table. */
 export interface RunTargets {
   jobNames: string[];
+  /** The table entity each job writes. */
+  jobTables: Map<string, Entity>;
   pipelines: string[];
   mysqlTables: MysqlTableRef[];
   /** Sources whose DMS tasks count when the MySQL tables are unknown. */
@@ -142,6 +156,8 @@ export class RunStatusService {
       aws: AwsStatusReader;
       logger: LoggerService;
       region: string;
+      /** Who may read run errors; without it, every error is hidden. */
+      runErrors?: RunErrorAuthorizer;
     },
   ) {}
 
@@ -165,13 +181,21 @@ export class RunStatusService {
     const all = [...glue.runs, ...sfn.runs].sort(compareRuns);
     const start = after ? all.findIndex(r => compareRuns(r, after) > 0) : 0;
     const rest = start < 0 ? [] : all.slice(start);
-    const runs = rest.slice(0, limit);
+    const pageRuns = rest.slice(0, limit);
+    const writes: RunWrites = new Map([...glue.writes, ...sfn.writes]);
+    const { runs, logs } = await this.withErrors(pageRuns, {
+      writes,
+      targets,
+      root,
+      credentials,
+    });
     return {
       entityRef: ref,
       sources: {
         dms: dms.status,
         glue: glue.status,
         stepFunctions: sfn.status,
+        logs,
       },
       dms: dms.tasks,
       runs,
@@ -209,6 +233,7 @@ export class RunStatusService {
    */
   async resolveTargets(tables: Entity[]): Promise<RunTargets> {
     const jobNames = new Set<string>();
+    const jobTables = new Map<string, Entity>();
     const pipelines = new Set<string>();
     const sourceIds = new Set<string>();
     const mysqlTables = new Map<string, MysqlTableRef>();
@@ -241,7 +266,10 @@ export class RunStatusService {
         if (!pipeline) return;
         pipelines.add(pipeline);
         const job = jobNameFor(pipeline, layer, glue.table);
-        if (job) jobNames.add(job);
+        if (job) {
+          jobNames.add(job);
+          jobTables.set(job, entity);
+        }
         for (const m of recorded?.mysqlUpstream ?? []) {
           mysqlTables.set(`${m.sourceId}/${m.schema}.${m.table}`, m);
         }
@@ -249,21 +277,76 @@ export class RunStatusService {
     );
     return {
       jobNames: [...jobNames].sort(),
+      jobTables,
       pipelines: [...pipelines].sort(),
       mysqlTables: [...mysqlTables.values()],
       sourceIds: [...sourceIds].sort(),
     };
   }
 
+  /**
+   * The page as the caller may see it: errors of runs on tables the caller may not read are
+   * withheld; the others' failed Glue runs get their error log tail. A CloudWatch Logs failure
+   * is named in `logs` and costs only the tails.
+   */
+  private async withErrors(
+    page: RunEntry[],
+    context: {
+      writes: RunWrites;
+      targets: RunTargets;
+      root: Entity;
+      credentials: BackstageCredentials;
+    },
+  ): Promise<{ runs: RunEntry[]; logs: RunSourceStatus }> {
+    const { aws, runErrors } = this.options;
+    const mayRead = runErrors
+      ? await runErrors.forCaller(context.credentials)
+      : async () => false;
+    const failures: string[] = [];
+    let tails = 0;
+    const runs = await Promise.all(
+      page.map(async run => {
+        const jobName = context.writes.get(run)?.jobName;
+        // A failure that names no job (a state that is not a Glue run) belongs to the table viewed.
+        const table =
+          jobName === undefined || jobName === null
+            ? context.root
+            : context.targets.jobTables.get(jobName);
+        if (!table || !(await mayRead(table))) {
+          const failed = run.status === 'failed' || run.status === 'timed-out';
+          return failed || run.error !== null
+            ? { ...run, error: null, errorHidden: true }
+            : run;
+        }
+        if (
+          run.source !== 'glue' ||
+          !FAILED_JOB_STATES.has(run.awsStatus) ||
+          tails++ >= MAX_LOG_TAILS
+        ) {
+          return run;
+        }
+        try {
+          return { ...run, logTail: await aws.errorLogTail(run.id) };
+        } catch (e) {
+          assertError(e);
+          failures.push(`${run.name} run ${run.id}: ${e.message}`);
+          return run;
+        }
+      }),
+    );
+    return { runs, logs: sourceStatus('CloudWatch Logs', failures) };
+  }
+
   private async glueRuns(jobNames: string[]) {
     const { region } = this.options;
     const failures: string[] = [];
     const runs: RunEntry[] = [];
+    const writes: RunWrites = new Map();
     await Promise.all(
       jobNames.map(async job => {
         try {
           for (const run of await this.options.aws.jobRuns(job)) {
-            runs.push({
+            const entry: RunEntry = {
               source: 'glue',
               id: run.id,
               name: job,
@@ -280,7 +363,9 @@ export class RunStatusService {
               consoleUrl: `https://${region}.console.aws.amazon.com/gluestudio/home?region=${region}#/job/${encodeURIComponent(
                 job,
               )}/run/${encodeURIComponent(run.id)}`,
-            });
+            };
+            runs.push(entry);
+            writes.set(entry, { jobName: job });
           }
         } catch (e) {
           assertError(e);
@@ -288,13 +373,14 @@ export class RunStatusService {
         }
       }),
     );
-    return { runs, status: sourceStatus('Glue', failures) };
+    return { runs, writes, status: sourceStatus('Glue', failures) };
   }
 
   private async sfnRuns(pipelines: string[]) {
     const { aws, region } = this.options;
     const failures: string[] = [];
     const runs: RunEntry[] = [];
+    const writes: RunWrites = new Map();
     await Promise.all(
       pipelines.map(async pipeline => {
         try {
@@ -311,7 +397,7 @@ export class RunStatusService {
             ) {
               failure = await aws.executionFailure(execution.executionArn);
             }
-            runs.push({
+            const entry: RunEntry = {
               source: 'stepFunctions',
               id: execution.name,
               name: pipeline,
@@ -332,7 +418,9 @@ export class RunStatusService {
               )}#/v2/executions/details/${encodeURIComponent(
                 execution.executionArn,
               )}`,
-            });
+            };
+            runs.push(entry);
+            writes.set(entry, { jobName: failure?.jobName ?? null });
           }
         } catch (e) {
           assertError(e);
@@ -340,7 +428,7 @@ export class RunStatusService {
         }
       }),
     );
-    return { runs, status: sourceStatus('Step Functions', failures) };
+    return { runs, writes, status: sourceStatus('Step Functions', failures) };
   }
 
   private async dmsStatus(targets: RunTargets) {

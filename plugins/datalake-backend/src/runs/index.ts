@@ -16,3 +16,17 @@ export {
   type AlertIncident,
   type AlertIncidentStore,
 } from './alerts/AlertIncidentStore';
+export {
+  RunErrorAuthorizer,
+  decideRunErrorPermission,
+  granteesFromStore,
+  hasTableGrant,
+  isTableDataOwner,
+  tableDataConditions,
+  tableDataPermissionRules,
+  tableDataResourceRef,
+  createTableDataConditionalDecision,
+  type TableDataResource,
+  type TableDataPermissionQuery,
+  type TableGranteeLookup,
+} from './runErrorPermission';

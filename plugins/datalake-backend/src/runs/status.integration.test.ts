@@ -19,6 +19,10 @@ import { createLineageRouter } from '../lineage';
 import { createRunsRouter } from './createRunsRouter';
 import { DatalakeStatusServices } from './DatalakeStatusServices';
 import {
+  RunErrorAuthorizer,
+  tableDataPermissionRules,
+} from './runErrorPermission';
+import {
   catalogEntities,
   emulatorCalls,
   setFaults,
@@ -69,6 +73,15 @@ function app(
     cache,
     catalog: catalogServiceMock({ entities }),
     auth: mockServices.auth(),
+    // Everyone may read every run error here; who may is runErrors.integration.test.ts's subject.
+    runErrors: new RunErrorAuthorizer(
+      mockServices.permissions(),
+      {
+        getRuleByName: name =>
+          Object.values(tableDataPermissionRules).find(r => r.name === name)!,
+      },
+      async () => [],
+    ),
   });
   const httpAuth = mockServices.httpAuth();
   return express()
@@ -193,6 +206,7 @@ describe('run status against the seeded lake', () => {
       dms: { status: 'ok' },
       glue: { status: 'ok' },
       stepFunctions: { status: 'ok' },
+      logs: { status: 'ok' },
     });
     const failedExecution = body.runs.find(
       r => r.source === 'stepFunctions' && r.status === 'failed',

@@ -48,6 +48,12 @@ export class SourceInspectionService {
     return toSourceSummary(findMysqlSource(this.sources, id));
   }
 
+  /** The source of this id, or `undefined` (for the permission framework's resource lookups). */
+  findSource(id: string): SourceSummary | undefined {
+    const source = this.sources.find(s => s.id === id);
+    return source ? toSourceSummary(source) : undefined;
+  }
+
   async inspect(
     id: string,
     tables?: string[],

@@ -46,6 +46,26 @@ describe('validateRowFilter', () => {
     expect(result.valid === false && result.error).toMatch(message);
   });
 
+  it.each([
+    ['store_id\u00a0= 1', 'U+00A0', 9],
+    ['store_id =\u20031', 'U+2003', 11],
+    ["email = 'a\u3000b'", 'U+3000', 11],
+    ['store_id = 1\u2028', 'U+2028', 13],
+    ['\ufeffstore_id = 1', 'U+FEFF', 1],
+    ['store_id\u200b= 1', 'U+200B', 9],
+  ])('refuses Unicode whitespace in %j', (expression, code, position) => {
+    expect(validateRowFilter(expression, columns)).toEqual({
+      valid: false,
+      error: `Unicode whitespace ${code} at character ${position} is not allowed; use plain spaces, tabs or line breaks`,
+    });
+  });
+
+  it('accepts spaces, tabs and line breaks between words', () => {
+    expect(
+      validateRowFilter('store_id = 1\r\n\tAND\nactive = 1', columns),
+    ).toEqual({ valid: true, referencedColumns: ['active', 'store_id'] });
+  });
+
   it('refuses filters longer than Lake Formation accepts', () => {
     const long = `store_id IN (${Array.from({ length: 700 }, (_, i) => i).join(
       ', ',

@@ -74,6 +74,13 @@ const PUNCTUATION: Record<string, TokenKind> = {
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
+/**
+ * Whitespace other than space, tab and line breaks (no-break and typographic spaces, and the
+ * zero-width ones that are not `\s` in JavaScript), anywhere, literals included: it slips in
+ * from copy and paste, and Lake Formation refuses such filters only when the grant is made.
+ */
+const UNICODE_WHITESPACE = /[^\S \t\n\r]|[\u180e\u200b-\u200d\u2060]/;
+
 class RowFilterSyntaxError extends Error {}
 
 function fail(message: string, position: number): never {
@@ -372,6 +379,16 @@ export function validateRowFilter(
     return {
       valid: false,
       error: `The row filter has ${expression.length} characters; at most ${MAX_ROW_FILTER_LENGTH} are allowed`,
+    };
+  }
+  const oddSpace = UNICODE_WHITESPACE.exec(expression);
+  if (oddSpace) {
+    const code = oddSpace[0].codePointAt(0)!.toString(16).toUpperCase();
+    return {
+      valid: false,
+      error: `Unicode whitespace U+${code.padStart(4, '0')} at character ${
+        oddSpace.index + 1
+      } is not allowed; use plain spaces, tabs or line breaks`,
     };
   }
   const known = new Map(columnNames.map(name => [name.toLowerCase(), name]));

@@ -3,6 +3,7 @@ export {
   toEventBridgeCron,
   validateCronExpression,
 } from './cronSchedule';
+export { validateScheduleExpression } from './scheduleExpression';
 export {
   SILVER_COLUMN_NAME_PATTERN,
   tableBlockers,

@@ -83,7 +83,10 @@ export type PipelineSpec = {
     schema: string;
     /** MySQL table name, the `<table>` folder of the DMS layout. */
     table: string;
-    /** Landing root holding `initial-load/` and `cdc-load/`, e.g. `s3://landing/dms`. */
+    /**
+     * Landing root, the DMS endpoint's bucket and `BucketFolder`, e.g. `s3://landing/dms`: every file
+     * of the table is under `<landingPath>/<schema>/<table>/`.
+     */
     landingPath: string;
     format: 'parquet' | 'csv';
   };

@@ -174,7 +174,8 @@ export type CdcPreflightReport = {
 export type SourceDmsMode = 'replication-instance' | 'serverless';
 
 /**
- * A configured source as the REST API lists it; never carries credentials.
+ * A configured source as the REST API lists it: never credentials, and not the host and port
+ * either, which are backend-only (where the database server sits is no business of the browser).
  *
  * @public
  */
@@ -182,8 +183,6 @@ export type SourceSummary = {
   id: string;
   title: string;
   owner: string;
-  host: string;
-  port: number;
   database: string;
   dmsMode: SourceDmsMode | null;
 };

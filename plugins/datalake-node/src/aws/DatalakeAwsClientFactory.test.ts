@@ -94,6 +94,7 @@ describe('DatalakeAwsClientFactory', () => {
       await factory.stepFunctions(),
       await factory.dms(),
       await factory.sts(),
+      await factory.logs(),
     ]) {
       expect(await client.config.endpoint!()).toMatchObject({
         hostname: '127.0.0.1',

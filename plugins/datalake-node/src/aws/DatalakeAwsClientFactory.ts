@@ -3,6 +3,7 @@
  * `@backstage/integration-aws-node`; region, endpoint override, retries and user agent from
  * `datalake.aws`. Clients are cached per service, account and region.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migration-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
@@ -90,6 +91,11 @@ export class DatalakeAwsClientFactory {
 
   dms(target?: AwsClientTarget): Promise<DatabaseMigrationServiceClient> {
     return this.client('dms', DatabaseMigrationServiceClient, target);
+  }
+
+  /** CloudWatch Logs, e.g. the `/aws-glue/jobs/*` log groups of job runs. */
+  logs(target?: AwsClientTarget): Promise<CloudWatchLogsClient> {
+    return this.client('logs', CloudWatchLogsClient, target);
   }
 
   s3(target?: AwsClientTarget): Promise<S3Client> {

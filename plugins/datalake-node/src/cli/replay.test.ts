@@ -7,9 +7,8 @@ import { writeLanding } from '../replay/testing';
 describe('datalake replay', () => {
   it('replays a CSV landing folder to a sorted CSV and applies nothing on a rerun with --db', async () => {
     const landing = await writeLanding({
-      'initial-load/app/Tab/LOAD00000001.csv': '2,"b, c"\n1,a\n',
-      'cdc-load/app/Tab/20240101-100000000.csv':
-        'U,1,"say ""x"""\nD,2,\nI,3,\n',
+      'app/Tab/LOAD00000001.csv': '2,"b, c"\n1,a\n',
+      'app/Tab/20240101-100000000.csv': 'U,1,"say ""x"""\nD,2,\nI,3,\n',
       'ddl.sql':
         'CREATE TABLE Tab (ID INT NOT NULL PRIMARY KEY, `Note Text` TEXT);',
     });

@@ -191,7 +191,7 @@ export function mysqlConnectionFor(
 }
 
 /**
- * The credential-free view of a source for API responses.
+ * The view of a source for API responses: no credentials, and no host or port (backend-only).
  *
  * @public
  */
@@ -200,8 +200,6 @@ export function toSourceSummary(source: MysqlSourceConfig): SourceSummary {
     id: source.id,
     title: source.title,
     owner: source.owner,
-    host: source.host,
-    port: source.port,
     database: source.database,
     dmsMode: source.dms?.mode ?? null,
   };

@@ -4,9 +4,13 @@ import { buildPipelineSpec } from '../sql/buildPipelineSpec';
 import { parseMysqlDdl } from '../sql/mysqlDdl';
 import { DuckDbBronzeReplay } from './DuckDbBronzeReplay';
 import { listLandingFiles } from './landingFiles';
-import { writeLanding } from './testing';
+import { asOneDmsTaskLayout, writeLanding } from './testing';
 
-const GAME = path.resolve(__dirname, '../../../../../shared/fixtures/dms/game');
+/** The game fixture, in the two-task layout it was published in (see its README). */
+const GAME_FIXTURE = path.resolve(
+  __dirname,
+  '../../../../../shared/fixtures/dms/game',
+);
 
 const GAME_DDL = `
 CREATE TABLE game.user_data (user_id bigint NOT NULL, email varchar(100), dob date, gender varchar(1),
@@ -31,8 +35,9 @@ CREATE TABLE \`Order Items\` (
   PRIMARY KEY (\`order-id\`, \`line\`)
 );`;
 
-const LOAD = 'initial-load/shop/Order Items';
-const CDC = 'cdc-load/shop/Order Items';
+// One full-load-and-cdc task writes the full load and the CDC files into the same table folder.
+const LOAD = 'shop/Order Items';
+const CDC = 'shop/Order Items';
 
 let instance: DuckDBInstance;
 let connection: DuckDBConnection;
@@ -77,6 +82,11 @@ const row = (
 ) => ({ order_id: orderId, line, grosse, select });
 
 describe('DuckDbBronzeReplay on the game fixture (full load, then CDC)', () => {
+  // The files as one DMS task lays them out, CDC files in date folders.
+  let GAME: string;
+  beforeAll(async () => {
+    GAME = await asOneDmsTaskLayout(GAME_FIXTURE, { datePartitions: true });
+  });
   type Change = {
     op: string;
     ts: string | null;
@@ -99,8 +109,8 @@ describe('DuckDbBronzeReplay on the game fixture (full load, then CDC)', () => {
       reader.getRowObjectsJson().forEach((r, index) => {
         const { Op, timestamp, ...values } = r as Record<string, unknown>;
         changes.push({
-          op: file.phase === 'initial-load' ? 'I' : String(Op),
-          ts: file.phase === 'initial-load' ? null : String(timestamp),
+          op: file.phase === 'full-load' ? 'I' : String(Op),
+          ts: file.phase === 'full-load' ? null : String(timestamp),
           file: file.name,
           row: index,
           values,

@@ -178,7 +178,7 @@ export class DuckDbBronzeReplay {
   }
 
   private async loadRaw(file: LandingFile): Promise<void> {
-    const cdc = file.phase === 'cdc-load';
+    const cdc = file.phase === 'cdc';
     const { timestampColumn, sequenceColumn } = this.spec.cdc;
     try {
       if (this.spec.source.format === 'parquet') {

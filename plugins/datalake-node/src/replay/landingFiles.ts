@@ -3,31 +3,65 @@ import path from 'node:path';
 import { InputError, NotFoundError } from '@backstage/errors';
 
 /**
- * One landing file, in the DMS S3 layout.
+ * One landing file, in the layout one DMS `full-load-and-cdc` task writes to S3: every file of a table
+ * in `[BucketFolder/]<schema>/<table>/`, the full load as `LOAD00000001…` (hexadecimal counter) in
+ * that folder, CDC files named by their commit timestamp in the same folder or, with
+ * `DatePartitionEnabled`, in date folders below it (DMS User Guide, "Using Amazon S3 as a target for
+ * AWS Database Migration Service"; `../shared/reference/aws-data-path.md` §2.2).
  *
  * @public
  */
 export type LandingFile = {
-  /** Path relative to the landing root, with forward slashes: the stable identity of the file. */
+  /**
+   * Path relative to the landing root, with forward slashes (`<schema>/<table>/[<date>/]<file>`): the
+   * stable identity of the file, recorded with every change row it carries.
+   */
   name: string;
   absolutePath: string;
-  phase: 'initial-load' | 'cdc-load';
+  phase: 'full-load' | 'cdc';
 };
 
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
-    return entries.filter(e => e.isFile()).map(e => e.name);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
+/** DMS names full-load files `LOAD` and an eight-digit hexadecimal counter. */
+const FULL_LOAD_FILE = /^LOAD[0-9A-F]{8}\./;
+
+/**
+ * Whether a landing file (its name relative to the landing root) is a full-load file of the table:
+ * `LOAD…` directly in `<schema>/<table>/`, where CDC files never have that name.
+ *
+ * @public
+ */
+export function isFullLoadFile(name: string, schema: string, table: string) {
+  const prefix = `${schema}/${table}/`;
+  return (
+    name.startsWith(prefix) && FULL_LOAD_FILE.test(name.slice(prefix.length))
+  );
 }
 
 async function listSubdirs(dir: string): Promise<string[]> {
   try {
     const entries = await fs.readdir(dir, { withFileTypes: true });
     return entries.filter(e => e.isDirectory()).map(e => e.name);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+/** Every file below dir, as paths relative to it with forward slashes. */
+async function listFilesBelow(dir: string): Promise<string[]> {
+  try {
+    const entries = await fs.readdir(dir, {
+      withFileTypes: true,
+      recursive: true,
+    });
+    return entries
+      .filter(e => e.isFile())
+      .map(e =>
+        path
+          .relative(dir, path.join(e.parentPath, e.name))
+          .split(path.sep)
+          .join('/'),
+      );
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
@@ -43,36 +77,29 @@ export async function findLandingSchema(
   landingRoot: string,
   table: string,
 ): Promise<string> {
-  const schemas = new Set<string>();
-  for (const phase of ['initial-load', 'cdc-load']) {
-    for (const schema of await listSubdirs(path.join(landingRoot, phase))) {
-      if (
-        (await listSubdirs(path.join(landingRoot, phase, schema))).includes(
-          table,
-        )
-      ) {
-        schemas.add(schema);
-      }
+  const schemas: string[] = [];
+  for (const schema of await listSubdirs(landingRoot)) {
+    if ((await listSubdirs(path.join(landingRoot, schema))).includes(table)) {
+      schemas.push(schema);
     }
   }
-  if (schemas.size === 0) {
-    throw new NotFoundError(
-      `no folder initial-load/<schema>/${table} or cdc-load/<schema>/${table} under ${landingRoot}`,
-    );
+  if (schemas.length === 0) {
+    throw new NotFoundError(`no folder <schema>/${table} under ${landingRoot}`);
   }
-  if (schemas.size > 1) {
+  if (schemas.length > 1) {
     throw new InputError(
-      `table ${table} appears under several schemas (${[...schemas].join(
+      `table ${table} appears under several schemas (${schemas.join(
         ', ',
       )}); pass --schema`,
     );
   }
-  return [...schemas][0];
+  return schemas[0];
 }
 
 /**
- * Lists the landing files of one table in apply order: full-load `LOAD*` files, then CDC files, each
- * in name order (DMS names them with a hexadecimal counter and a commit timestamp respectively).
+ * Lists the landing files of one table in apply order: the full-load `LOAD*` files in name order
+ * (their counter), then the CDC files in the order of their names, which are commit timestamps
+ * (`20240101-100000000.parquet`), wherever their date folders put them.
  *
  * @public
  */
@@ -83,20 +110,34 @@ export async function listLandingFiles(
   format: 'csv' | 'parquet',
 ): Promise<LandingFile[]> {
   const extension = `.${format}`;
-  const out: LandingFile[] = [];
-  for (const phase of ['initial-load', 'cdc-load'] as const) {
-    const dir = path.join(landingRoot, phase, schema, table);
-    const names = (await listDir(dir))
-      .filter(n => n.toLowerCase().endsWith(extension))
-      .filter(n => phase === 'cdc-load' || n.startsWith('LOAD'))
-      .sort();
-    for (const n of names) {
-      out.push({
-        name: `${phase}/${schema}/${table}/${n}`,
-        absolutePath: path.join(dir, n),
-        phase,
-      });
-    }
-  }
-  return out;
+  const tableDir = path.join(landingRoot, schema, table);
+  const files = (await listFilesBelow(tableDir))
+    .filter(n => n.toLowerCase().endsWith(extension))
+    .map(relative => {
+      const name = `${schema}/${table}/${relative}`;
+      return {
+        name,
+        absolutePath: path.join(tableDir, ...relative.split('/')),
+        phase: isFullLoadFile(name, schema, table)
+          ? ('full-load' as const)
+          : ('cdc' as const),
+        base: path.posix.basename(relative),
+      };
+    });
+  // Code-unit order, not locale order: DMS's names are ASCII counters and timestamps.
+  const byText = (a: string, b: string) => {
+    if (a === b) return 0;
+    return a < b ? -1 : 1;
+  };
+  files.sort(
+    (a, b) =>
+      Number(a.phase === 'cdc') - Number(b.phase === 'cdc') ||
+      byText(a.base, b.base) ||
+      byText(a.name, b.name),
+  );
+  return files.map(({ name, absolutePath, phase }) => ({
+    name,
+    absolutePath,
+    phase,
+  }));
 }

@@ -4,12 +4,12 @@ import { runReplay } from './runReplay';
 
 const USAGE = `Usage: yarn datalake replay --ddl FILE --landing DIR --format csv|parquet --out FILE.csv [options]
 
-Applies a DMS landing folder (initial-load/<schema>/<table>/LOAD* then cdc-load/<schema>/<table>/*)
-to a DuckDB bronze table with the generated merge SQL and writes the table as CSV, sorted by key.
+Applies a DMS landing folder (<schema>/<table>/LOAD* then the CDC files of <schema>/<table>/, in its
+date folders too) to a DuckDB bronze table with the generated merge SQL and writes the table as CSV, sorted by key.
 
 Options:
   --ddl FILE               MySQL CREATE TABLE statement(s) giving columns, types and key
-  --landing DIR            landing root holding initial-load/ and cdc-load/
+  --landing DIR            landing root (the endpoint's bucket and BucketFolder) holding <schema>/<table>/
   --format csv|parquet     landing file format
   --out FILE.csv           where to write the bronze table
   --table NAME             table to replay when the DDL defines several

@@ -1,5 +1,10 @@
 import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common';
-import { SqlDialect, quoteIdentifier, quoteTableName } from './dialect';
+import {
+  SqlDialect,
+  quoteIdentifier,
+  quoteString,
+  quoteTableName,
+} from './dialect';
 
 /**
  * Names of the change metadata columns the bronze table carries next to the source columns. They
@@ -36,8 +41,12 @@ export type PlannedColumn = {
 export type OrderingTerm = {
   column: string;
   nullAs?: string;
-  /** Compare only whether the file is a full-load file (those sort first), not the name. */
-  fullLoadFirst?: boolean;
+  /**
+   * Compare only whether the file is one of the table's full-load files (those sort first), not the
+   * name: the files whose name starts with this prefix, `<schema>/<table>/LOAD` (DMS writes the full
+   * load as `LOAD…` directly in the table folder, and CDC files elsewhere or by timestamp).
+   */
+  fullLoadPrefix?: string;
 };
 
 /**
@@ -100,7 +109,10 @@ export function planBronzeMerge(spec: PipelineSpec): BronzeMergePlan {
     })),
     metadataColumns: METADATA_COLUMNS,
     ordering: [
-      { column: CHANGE_COLUMNS.file, fullLoadFirst: true },
+      {
+        column: CHANGE_COLUMNS.file,
+        fullLoadPrefix: `${spec.source.schema}/${spec.source.table}/LOAD`,
+      },
       {
         column: CHANGE_COLUMNS.commitTs,
         nullAs: "TIMESTAMP '0001-01-01 00:00:00'",
@@ -119,8 +131,11 @@ function orderingValue(
   dialect: SqlDialect,
 ): string {
   const ref = `${alias}.${quoteIdentifier(term.column, dialect)}`;
-  if (term.fullLoadFirst) {
-    return `CASE WHEN ${ref} LIKE 'initial-load/%' THEN 0 ELSE 1 END`;
+  if (term.fullLoadPrefix !== undefined) {
+    // substr compares characters in both dialects; LIKE would need escaping of `_` and `%`.
+    return `CASE WHEN substr(${ref}, 1, ${
+      [...term.fullLoadPrefix].length
+    }) = ${quoteString(term.fullLoadPrefix, dialect)} THEN 0 ELSE 1 END`;
   }
   return term.nullAs ? `COALESCE(${ref}, ${term.nullAs})` : ref;
 }

@@ -37,7 +37,7 @@ export type SilverMergePlan = {
 
 /**
  * Columns of the bronze change relation the silver merge reads: `_dl_deleted` marks a removed key,
- * `_dl_change_ordinal` orders the bronze commits (Iceberg changelog `_change_ordinal`).
+ * `_dl_change_ordinal` orders several changes of one key (0 when the relation holds one per key).
  *
  * @public
  */
@@ -97,9 +97,9 @@ function columnExpression(
 
 /**
  * Renders the bronze → silver `MERGE INTO`. Its source is the relation of bronze changes since the
- * last silver run (the Iceberg changelog in Spark), with `_dl_deleted` and `_dl_change_ordinal`; the
- * latest change per key wins, and within one commit an inserted image wins over the deleted one
- * (that pair is how a changelog shows an update).
+ * last silver run (in Spark, the difference of two bronze snapshots: one row per changed key), with
+ * `_dl_deleted` and `_dl_change_ordinal`; the latest change per key wins, and within one ordinal an
+ * inserted image wins over the deleted one (the pair a changelog shows for an update).
  *
  * @public
  */

@@ -95,6 +95,8 @@ beforeAll(async () => {
     port: 0,
     stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-actions-')),
     clockSpeed: 1000,
+    // Resources and the execution's state machine; the jobs' scripts run in the Spark tests.
+    settings: { glueJobExecution: 'simulated' },
   });
   const config = new ConfigReader({
     ...pipelineConfigData(),

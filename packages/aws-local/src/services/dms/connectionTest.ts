@@ -2,20 +2,24 @@ import net from 'node:net';
 import mysql from 'mysql2/promise';
 import { ServiceContext } from '../../core/types';
 import { StoredEndpoint } from './endpoints';
+import { resolveSourceEndpoint } from './source';
 
 const MYSQL_ENGINES = new Set(['mysql', 'mariadb', 'aurora']);
 
 /**
  * Tests an endpoint the way DMS does: a MySQL-family source is really logged into with the
- * endpoint's credentials; an S3 endpoint needs its bucket in the emulated S3; other engines
+ * endpoint's credentials (or its Secrets Manager secret's); an S3 endpoint needs its bucket in the emulated S3; other engines
  * need their port to accept a TCP connection. Resolves to the failure message, or undefined.
  */
 export async function testEndpoint(
-  endpoint: StoredEndpoint,
+  stored: StoredEndpoint,
   ctx: ServiceContext,
   timeoutMs: number,
 ): Promise<string | undefined> {
   try {
+    // An endpoint with `MySQLSettings.SecretsManagerSecretId` logs in with its secret's details;
+    // a missing or malformed secret is the test's failure message.
+    const endpoint = await resolveSourceEndpoint(ctx, stored);
     if (endpoint.EngineName === 's3') {
       const bucket = (endpoint.S3Settings as { BucketName: string }).BucketName;
       await ctx.invoke('s3', 'HeadBucket', { Bucket: bucket });

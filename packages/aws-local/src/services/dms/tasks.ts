@@ -1,7 +1,6 @@
 import { ServiceContext } from '../../core/types';
 import {
   alreadyExists,
-  collections,
   describe,
   identifier,
   invalidParameter,
@@ -15,47 +14,24 @@ import {
 import { getEndpointOrThrow } from './endpoints';
 import { checkMigrationType, getInstanceOrThrow } from './instances';
 import {
-  parseTableMappings,
-  resolveTaskTables,
-  TaskTable,
-} from './tableMappings';
+  startReplication,
+  stopReplication,
+  StoredTask,
+  TableRun,
+  TaskRun,
+  tasks,
+} from './replication';
+import { parseTableMappings } from './tableMappings';
+import { parseTransformations } from './transformations';
 
-interface TableChanges {
-  Inserts: number;
-  Updates: number;
-  Deletes: number;
-  Ddls: number;
-  LastUpdateTime?: number;
+/** Transformation rules the emulator cannot apply are refused when the task is created. */
+function parseTransformationsOr400(json: string) {
+  try {
+    parseTransformations(json);
+  } catch (error) {
+    throw invalidParameter((error as Error).message);
+  }
 }
-
-interface TaskRun {
-  startType: string;
-  startedAtMs: number;
-  runningAtMs: number;
-  fullLoadEndsAtMs: number;
-  stopRequestedAtMs?: number;
-  /** Set once the source was read; undefined while resolving. */
-  tables?: TaskTable[];
-  failure?: string;
-  changes: Record<string, TableChanges>;
-}
-
-interface StoredTask {
-  ReplicationTaskIdentifier: string;
-  ReplicationTaskArn: string;
-  SourceEndpointArn: string;
-  TargetEndpointArn: string;
-  ReplicationInstanceArn: string;
-  MigrationType: string;
-  TableMappings: string;
-  ReplicationTaskSettings?: string;
-  ReplicationTaskCreationDate: number;
-  readyAtMs: number;
-  run?: TaskRun;
-}
-
-const tasks = (ctx: ServiceContext) =>
-  ctx.state.collection<StoredTask>(collections.tasks);
 
 function getTaskOrThrow(ctx: ServiceContext, arn: string) {
   const task = tasks(ctx).get(arn);
@@ -63,7 +39,7 @@ function getTaskOrThrow(ctx: ServiceContext, arn: string) {
   return task;
 }
 
-/** Status and stop reason at `now`, from the task's timeline. */
+/** Status and stop reason at `now`, from what the task's data plane reported. */
 function statusAt(task: StoredTask, now: number) {
   const { run } = task;
   if (now < task.readyAtMs) return { Status: 'creating' };
@@ -72,12 +48,15 @@ function statusAt(task: StoredTask, now: number) {
     return { Status: 'failed', StopReason: 'Stop Reason FATAL_ERROR' };
   }
   if (run.stopRequestedAtMs !== undefined) {
-    return now < run.stopRequestedAtMs + 1000
+    return run.stoppedAtMs === undefined
       ? { Status: 'stopping' }
       : { Status: 'stopped', StopReason: 'Stop Reason NORMAL' };
   }
-  if (now < run.runningAtMs) return { Status: 'starting' };
-  if (task.MigrationType === 'full-load' && now >= run.fullLoadEndsAtMs) {
+  if (run.runningAtMs === undefined) return { Status: 'starting' };
+  if (
+    task.MigrationType === 'full-load' &&
+    run.fullLoadFinishMs !== undefined
+  ) {
     return {
       Status: 'stopped',
       StopReason: 'Stop Reason FULL_LOAD_ONLY_FINISHED',
@@ -86,14 +65,18 @@ function statusAt(task: StoredTask, now: number) {
   return { Status: 'running' };
 }
 
-const skipsFullLoad = (run: TaskRun) => run.startType === 'resume-processing';
-
-function fullLoadProgress(run: TaskRun, now: number) {
-  if (skipsFullLoad(run)) return 1;
-  const span = run.fullLoadEndsAtMs - run.runningAtMs;
-  if (now <= run.runningAtMs) return 0;
-  if (span <= 0 || now >= run.fullLoadEndsAtMs) return 1;
-  return (now - run.runningAtMs) / span;
+/** Share of the source rows written to LOAD files (1 when the task has no full load). */
+function fullLoadProgress(task: StoredTask, run: TaskRun) {
+  if (task.MigrationType === 'cdc') return 1;
+  if (run.fullLoadFinishMs !== undefined) return 1;
+  const tables = run.tables ?? [];
+  const total = tables.reduce((sum, t) => sum + t.rows, 0);
+  const loaded = tables.reduce(
+    (sum, t) => sum + (t.state === 'Table completed' ? t.rows : t.loadedRows),
+    0,
+  );
+  if (tables.length === 0) return 0;
+  return total === 0 ? 0 : Math.min(1, loaded / total);
 }
 
 function taskView(task: StoredTask, ctx: ServiceContext) {
@@ -102,36 +85,36 @@ function taskView(task: StoredTask, ctx: ServiceContext) {
   const status = statusAt(task, now);
   const view: Record<string, unknown> = { ...fields, ...status };
   if (run) {
-    const progress =
-      task.MigrationType === 'cdc' ? 1 : fullLoadProgress(run, now);
-    const tableCount = run.tables?.length ?? 0;
-    const loaded =
-      progress >= 1 ? tableCount : Math.floor(progress * tableCount);
+    const progress = fullLoadProgress(task, run);
+    const tables = run.tables ?? [];
+    const loaded = tables.filter(t => t.state === 'Table completed').length;
+    const loading = tables.filter(t => t.state === 'Full load').length;
     const stoppedAt =
-      run.stopRequestedAtMs ??
-      (status.Status === 'stopped' ? run.fullLoadEndsAtMs : undefined);
+      run.stoppedAtMs ??
+      (status.Status === 'stopped' ? run.fullLoadFinishMs : undefined);
     view.LastFailureMessage = run.failure;
     view.ReplicationTaskStartDate = run.startedAtMs / 1000;
     view.ReplicationTaskStats = {
-      FullLoadProgressPercent: Math.round(progress * 100),
+      FullLoadProgressPercent: Math.floor(progress * 100),
       ElapsedTimeMillis: Math.round(
         ((stoppedAt ?? now) - run.startedAtMs) *
           Number(ctx.settings.clockSpeed ?? 1),
       ),
       TablesLoaded: loaded,
-      TablesLoading:
-        progress < 1 && run.tables ? Math.min(1, tableCount - loaded) : 0,
-      TablesQueued: Math.max(0, tableCount - loaded - (progress < 1 ? 1 : 0)),
-      TablesErrored: 0,
+      TablesLoading: loading,
+      TablesQueued: tables.filter(t => t.state === 'Before load').length,
+      TablesErrored: tables.filter(t => t.state === 'Table error').length,
       FreshStartDate: run.startedAtMs / 1000,
       StartDate: run.startedAtMs / 1000,
-      StopDate:
-        stoppedAt !== undefined && now >= stoppedAt
-          ? stoppedAt / 1000
+      StopDate: stoppedAt !== undefined ? stoppedAt / 1000 : undefined,
+      FullLoadStartDate:
+        run.fullLoadStartMs !== undefined
+          ? run.fullLoadStartMs / 1000
           : undefined,
-      FullLoadStartDate: run.runningAtMs / 1000,
       FullLoadFinishDate:
-        progress >= 1 ? run.fullLoadEndsAtMs / 1000 : undefined,
+        run.fullLoadFinishMs !== undefined
+          ? run.fullLoadFinishMs / 1000
+          : undefined,
     };
   }
   return view;
@@ -179,6 +162,7 @@ export const taskOperations = {
       requireArn(input, 'ReplicationInstanceArn'),
     );
     parseTableMappings(input.TableMappings);
+    parseTransformationsOr400(input.TableMappings);
     const task: StoredTask = {
       ReplicationTaskIdentifier: id,
       ReplicationTaskArn: newDmsArn(ctx, 'task'),
@@ -189,6 +173,11 @@ export const taskOperations = {
       TableMappings: input.TableMappings,
       ReplicationTaskSettings: input.ReplicationTaskSettings,
       ReplicationTaskCreationDate: nowMs(ctx) / 1000,
+      CdcStartPosition: input.CdcStartPosition,
+      CdcStartTime:
+        input.CdcStartTime !== undefined
+          ? Number(input.CdcStartTime)
+          : undefined,
       readyAtMs: nowMs(ctx) + realMs(ctx, 'dmsTaskCreatingMs'),
     };
     tasks(ctx).put(task.ReplicationTaskArn, task);
@@ -237,6 +226,7 @@ export const taskOperations = {
     }
     if (input.TableMappings !== undefined) {
       parseTableMappings(input.TableMappings);
+      parseTransformationsOr400(input.TableMappings);
       task.TableMappings = input.TableMappings;
     }
     if (input.ReplicationTaskSettings !== undefined) {
@@ -260,32 +250,42 @@ export const taskOperations = {
       );
     }
     requireStatus(task, ctx, ['ready', 'stopped', 'failed'], 'be started');
+    if (startType !== 'start-replication' && !task.run) {
+      // "The only valid value for the first run of the task is start-replication."
+      throw invalidParameter(
+        `Replication task ${task.ReplicationTaskIdentifier} has never run; its first start must be start-replication`,
+      );
+    }
+    const previous = task.run;
     const now = nowMs(ctx);
-    const runningAtMs = now + realMs(ctx, 'dmsTaskStartingMs');
     const run: TaskRun = {
       startType,
       startedAtMs: now,
-      runningAtMs,
-      fullLoadEndsAtMs:
-        runningAtMs +
-        (task.MigrationType === 'cdc' ? 0 : realMs(ctx, 'dmsFullLoadMs')),
-      changes: startType === 'resume-processing' ? task.run?.changes ?? {} : {},
+      cdcStartPosition: input.CdcStartPosition,
+      cdcStartTimeMs:
+        input.CdcStartTime !== undefined
+          ? Number(input.CdcStartTime) * 1000
+          : undefined,
+      // A resume continues from where the stopped run got to.
+      ...(startType === 'resume-processing' && previous
+        ? {
+            tables: previous.tables,
+            checkpoint: previous.checkpoint,
+            flushedSeq: previous.flushedSeq,
+            fullLoadStartMs: previous.fullLoadStartMs,
+            fullLoadFinishMs: previous.fullLoadFinishMs,
+          }
+        : {}),
     };
+    if (startType === 'resume-processing' && previous && !previous.checkpoint) {
+      // Stopped before CDC began: DMS reloads what was not loaded, the emulator starts afresh.
+      run.startType = 'start-replication';
+      run.tables = undefined;
+      run.fullLoadStartMs = undefined;
+      run.fullLoadFinishMs = undefined;
+    }
     tasks(ctx).put(arn, { ...task, run });
-    // DMS reads the source while the task starts; a failure shows as a failed task.
-    const source = getEndpointOrThrow(ctx, task.SourceEndpointArn);
-    resolveTaskTables(
-      parseTableMappings(task.TableMappings),
-      source,
-      Number(ctx.settings.dmsConnectTimeoutMs),
-    ).then(
-      tables => updateRun(ctx, arn, now, { tables }),
-      error =>
-        updateRun(ctx, arn, now, {
-          tables: [],
-          failure: `Source endpoint ${source.EndpointIdentifier}: ${error.message}`,
-        }),
-    );
+    startReplication(ctx, arn, now);
     return { ReplicationTask: taskView({ ...task, run }, ctx) };
   },
 
@@ -298,6 +298,7 @@ export const taskOperations = {
       run: { ...task.run!, stopRequestedAtMs: nowMs(ctx) },
     };
     tasks(ctx).put(arn, updated);
+    stopReplication(ctx, arn);
     return { ReplicationTask: taskView(updated, ctx) };
   },
 
@@ -311,6 +312,8 @@ export const taskOperations = {
       'be deleted',
     );
     tasks(ctx).delete(arn);
+    // A failed task may still hold a binlog connection.
+    stopReplication(ctx, arn);
     return { ReplicationTask: { ...taskView(task, ctx), Status: 'deleting' } };
   },
 
@@ -318,57 +321,31 @@ export const taskOperations = {
     const arn = requireArn(input, 'ReplicationTaskArn');
     const task = getTaskOrThrow(ctx, arn);
     const run = task.run;
-    const now = nowMs(ctx);
-    let progress = 0;
-    if (run) {
-      progress = task.MigrationType === 'cdc' ? 1 : fullLoadProgress(run, now);
-    }
-    const statistics = (run?.tables ?? []).map((table, index, all) => {
-      const key = `${table.SchemaName}.${table.TableName}`;
-      const changes = run!.changes[key] ?? {
-        Inserts: 0,
-        Updates: 0,
-        Deletes: 0,
-        Ddls: 0,
-      };
-      // Tables load one after another across the full-load window.
-      const share = Math.min(1, Math.max(0, progress * all.length - index));
-      const loadStart =
-        run!.runningAtMs +
-        ((run!.fullLoadEndsAtMs - run!.runningAtMs) * index) / all.length;
-      const loadEnd =
-        run!.runningAtMs +
-        ((run!.fullLoadEndsAtMs - run!.runningAtMs) * (index + 1)) / all.length;
-      let tableState = 'Table completed';
-      if (run!.failure) tableState = 'Table error';
-      else if (share <= 0) tableState = 'Before load';
-      else if (share < 1) tableState = 'Full load';
-      return {
-        SchemaName: table.SchemaName,
-        TableName: table.TableName,
-        Inserts: changes.Inserts,
-        Deletes: changes.Deletes,
-        Updates: changes.Updates,
-        Ddls: changes.Ddls,
-        AppliedInserts: changes.Inserts,
-        AppliedDeletes: changes.Deletes,
-        AppliedUpdates: changes.Updates,
-        AppliedDdls: changes.Ddls,
-        FullLoadRows: Math.round(table.rows * share),
-        FullLoadCondtnlChkFailedRows: 0,
-        FullLoadErrorRows: 0,
-        FullLoadStartTime: share > 0 ? loadStart / 1000 : undefined,
-        FullLoadEndTime: share >= 1 ? loadEnd / 1000 : undefined,
-        LastUpdateTime:
-          (changes.LastUpdateTime ??
-            (share >= 1 ? loadEnd : run!.startedAtMs)) / 1000,
-        TableState: tableState,
-        ValidationState: 'Not enabled',
-        ValidationPendingRecords: 0,
-        ValidationFailedRecords: 0,
-        ValidationSuspendedRecords: 0,
-      };
-    });
+    const statistics = (run?.tables ?? []).map((table: TableRun) => ({
+      SchemaName: table.SchemaName,
+      TableName: table.TableName,
+      Inserts: table.inserts,
+      Deletes: table.deletes,
+      Updates: table.updates,
+      Ddls: table.ddls,
+      AppliedInserts: table.inserts,
+      AppliedDeletes: table.deletes,
+      AppliedUpdates: table.updates,
+      AppliedDdls: table.ddls,
+      FullLoadRows: table.loadedRows,
+      FullLoadCondtnlChkFailedRows: 0,
+      FullLoadErrorRows: 0,
+      FullLoadStartTime:
+        table.loadStartMs !== undefined ? table.loadStartMs / 1000 : undefined,
+      FullLoadEndTime:
+        table.loadEndMs !== undefined ? table.loadEndMs / 1000 : undefined,
+      LastUpdateTime: (table.lastUpdateMs ?? run!.startedAtMs) / 1000,
+      TableState: table.state,
+      ValidationState: 'Not enabled',
+      ValidationPendingRecords: 0,
+      ValidationFailedRecords: 0,
+      ValidationSuspendedRecords: 0,
+    }));
     const filters: { Name: string; Values: string[] }[] = input.Filters ?? [];
     const fields: Record<string, (s: (typeof statistics)[number]) => string> = {
       'schema-name': s => s.SchemaName,
@@ -394,60 +371,19 @@ export const taskOperations = {
   },
 };
 
-function updateRun(
-  ctx: ServiceContext,
-  arn: string,
-  startedAtMs: number,
-  update: Partial<TaskRun>,
-) {
-  const task = tasks(ctx).get(arn);
-  // A newer start (or a delete) supersedes this one.
-  if (!task?.run || task.run.startedAtMs !== startedAtMs) return;
-  const tables = update.tables
-    ?.slice()
-    .sort((a, b) =>
-      `${a.SchemaName}.${a.TableName}` < `${b.SchemaName}.${b.TableName}`
-        ? -1
-        : 1,
-    );
-  tasks(ctx).put(arn, { ...task, run: { ...task.run, ...update, tables } });
-}
-
 export const taskAdminRoutes = {
   /**
-   * `POST /_aws-local/dms/table-changes {ReplicationTaskArn, SchemaName, TableName, Inserts,
-   * Updates, Deletes}`: adds CDC counts to a table of a started task, since the emulator
-   * does not read the binlog.
+   * `POST /_aws-local/dms/task-latency {ReplicationTaskArn}`: the CDC latency of the task's last
+   * batch (commit in the source to file in S3), which DMS reports as the CloudWatch metric
+   * CDCLatencyTarget rather than through its API.
    */
-  'table-changes'(input: any, ctx: ServiceContext) {
+  'task-latency'(input: any, ctx: ServiceContext) {
     const arn = requireArn(input, 'ReplicationTaskArn');
     const task = getTaskOrThrow(ctx, arn);
-    const table = task.run?.tables?.find(
-      t => t.SchemaName === input.SchemaName && t.TableName === input.TableName,
-    );
-    if (!task.run || !table) {
-      throw notFound(
-        `Table ${input.SchemaName}.${input.TableName} is not part of a started run of ${arn}`,
-      );
-    }
-    const key = `${table.SchemaName}.${table.TableName}`;
-    const current = task.run.changes[key] ?? {
-      Inserts: 0,
-      Updates: 0,
-      Deletes: 0,
-      Ddls: 0,
+    return {
+      ReplicationTaskArn: arn,
+      CDCLatencyTargetMillis: task.run?.cdcLatencyMs ?? null,
+      Checkpoint: task.run?.checkpoint ?? null,
     };
-    const changes = {
-      Inserts: current.Inserts + (Number(input.Inserts) || 0),
-      Updates: current.Updates + (Number(input.Updates) || 0),
-      Deletes: current.Deletes + (Number(input.Deletes) || 0),
-      Ddls: current.Ddls,
-      LastUpdateTime: nowMs(ctx),
-    };
-    tasks(ctx).put(arn, {
-      ...task,
-      run: { ...task.run, changes: { ...task.run.changes, [key]: changes } },
-    });
-    return changes;
   },
 };

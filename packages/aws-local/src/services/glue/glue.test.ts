@@ -51,7 +51,12 @@ describe('Glue emulator', () => {
 
   beforeEach(async () => {
     running = await startTestEmulator({
-      settings: { glueJobStartingMs: 20_000, glueJobRunningMs: 60_000 },
+      // Run states on a timer: these tests are about the API, not about executing scripts.
+      settings: {
+        glueJobExecution: 'simulated',
+        glueJobStartingMs: 20_000,
+        glueJobRunningMs: 60_000,
+      },
     });
     glue = new GlueClient(clientConfig(running));
   });

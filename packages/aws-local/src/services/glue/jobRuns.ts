@@ -9,16 +9,20 @@ import {
   withPrefix,
 } from './common';
 import { getJobOrThrow } from './jobs';
+import {
+  executeJobRun,
+  JobRunExecution,
+  liveRuns,
+  stopJobRun,
+} from './runtime/executeJobRun';
 
-type RunState =
-  | 'STARTING'
-  | 'RUNNING'
-  | 'STOPPING'
-  | 'STOPPED'
-  | 'SUCCEEDED'
-  | 'FAILED';
+type RunState = JobRunExecution['state'];
 
-/** A run as stored: its timeline is planned at start, in real epoch milliseconds. */
+/**
+ * A run as stored. An executed run (`glueJobExecution: spark`, the default) records what happens
+ * to it in `execution`; a simulated run's timeline is planned at start in `plan`, in real epoch
+ * milliseconds.
+ */
 interface StoredJobRun {
   Id: string;
   JobName: string;
@@ -30,7 +34,8 @@ interface StoredJobRun {
   WorkerType?: string;
   NumberOfWorkers?: number;
   GlueVersion?: string;
-  plan: {
+  execution?: JobRunExecution;
+  plan?: {
     runningAtMs: number;
     endsAtMs: number;
     outcome: 'SUCCEEDED' | 'FAILED';
@@ -62,9 +67,10 @@ const runKey = (jobName: string, runId: string) => `${jobName}/${runId}`;
 
 const speed = (ctx: ServiceContext) => Number(ctx.settings.clockSpeed ?? 1);
 
-/** The run's state at `nowMs`, derived from its planned timeline. */
+/** The run's state at `nowMs`: what its execution recorded, or where its planned timeline is. */
 function stateAt(run: StoredJobRun, nowMs: number): RunState {
-  const { plan } = run;
+  if (run.execution) return run.execution.state;
+  const plan = run.plan!;
   if (plan.stopRequestedAtMs !== undefined) {
     return nowMs < (plan.stoppedAtMs ?? plan.stopRequestedAtMs + 1000)
       ? 'STOPPING'
@@ -78,19 +84,12 @@ function stateAt(run: StoredJobRun, nowMs: number): RunState {
 /** The JobRun shape Glue returns, as of now. */
 function view(run: StoredJobRun, ctx: ServiceContext) {
   const nowMs = ctx.clock.now().getTime();
-  const state = stateAt(run, nowMs);
-  const finished = !ACTIVE_STATES.has(state);
-  const completedMs =
-    run.plan.stopRequestedAtMs !== undefined
-      ? run.plan.stoppedAtMs ?? run.plan.stopRequestedAtMs + 1000
-      : run.plan.endsAtMs;
+  const timing = run.execution
+    ? executedTiming(run.execution)
+    : plannedTiming(run, ctx, nowMs);
+  const { state, finished, completedMs, executionSeconds, errorMessage } =
+    timing;
   const workers = run.NumberOfWorkers ?? 10;
-  const executionSeconds = finished
-    ? run.plan.executionSeconds
-    : Math.max(
-        0,
-        Math.round(((nowMs - run.plan.runningAtMs) / 1000) * speed(ctx)),
-      );
   return {
     Id: run.Id,
     Attempt: run.Attempt,
@@ -102,7 +101,7 @@ function view(run: StoredJobRun, ctx: ServiceContext) {
     CompletedOn: finished ? completedMs / 1000 : undefined,
     JobRunState: state,
     Arguments: run.Arguments,
-    ErrorMessage: state === 'FAILED' ? run.plan.errorMessage : undefined,
+    ErrorMessage: errorMessage,
     PredecessorRuns: [],
     AllocatedCapacity: workers,
     ExecutionTime: executionSeconds,
@@ -116,6 +115,82 @@ function view(run: StoredJobRun, ctx: ServiceContext) {
   };
 }
 
+type RunTiming = {
+  state: RunState;
+  finished: boolean;
+  completedMs: number;
+  executionSeconds: number;
+  errorMessage?: string;
+};
+
+/** An executed run: its times are measured, in real time, as on AWS. */
+function executedTiming(execution: JobRunExecution): RunTiming {
+  const finished = !ACTIVE_STATES.has(execution.state);
+  const nowMs = Date.now();
+  const completedMs = execution.endedAtMs ?? nowMs;
+  const executionSeconds = execution.runningAtMs
+    ? Math.max(0, Math.round((completedMs - execution.runningAtMs) / 1000))
+    : 0;
+  return {
+    state: execution.state,
+    finished,
+    completedMs,
+    executionSeconds,
+    errorMessage: ['FAILED', 'TIMEOUT'].includes(execution.state)
+      ? execution.errorMessage
+      : undefined,
+  };
+}
+
+function plannedTiming(
+  run: StoredJobRun,
+  ctx: ServiceContext,
+  nowMs: number,
+): RunTiming {
+  const plan = run.plan!;
+  const state = stateAt(run, nowMs);
+  const finished = !ACTIVE_STATES.has(state);
+  const completedMs =
+    plan.stopRequestedAtMs !== undefined
+      ? plan.stoppedAtMs ?? plan.stopRequestedAtMs + 1000
+      : plan.endsAtMs;
+  const executionSeconds = finished
+    ? plan.executionSeconds
+    : Math.max(0, Math.round(((nowMs - plan.runningAtMs) / 1000) * speed(ctx)));
+  return {
+    state,
+    finished,
+    completedMs,
+    executionSeconds,
+    errorMessage: state === 'FAILED' ? plan.errorMessage : undefined,
+  };
+}
+
+/**
+ * An executed run that is still active in the store but not in this process died with an earlier
+ * emulator process; it is recorded as failed, as a run whose driver disappeared is on Glue.
+ */
+function settleOrphan(ctx: ServiceContext, run: StoredJobRun): StoredJobRun {
+  if (
+    !run.execution ||
+    !ACTIVE_STATES.has(run.execution.state) ||
+    liveRuns(ctx).has(run.Id)
+  ) {
+    return run;
+  }
+  const settled: StoredJobRun = {
+    ...run,
+    execution: {
+      ...run.execution,
+      state: 'FAILED',
+      endedAtMs: run.execution.endedAtMs ?? Date.now(),
+      errorMessage: 'The emulator stopped while the run was active',
+    },
+  };
+  runs(ctx).put(runKey(run.JobName, run.Id), settled);
+  return settled;
+}
+
 function newRunId() {
   return `jr_${randomBytes(32).toString('hex')}`;
 }
@@ -123,7 +198,30 @@ function newRunId() {
 function getRunOrThrow(ctx: ServiceContext, jobName: string, runId: string) {
   const run = runs(ctx).get(runKey(jobName, runId));
   if (!run) throw notFound(`Job run ${runId} of job ${jobName} not found.`);
-  return run;
+  return settleOrphan(ctx, run);
+}
+
+/** Applies a change to an executed run as it happens (a late change after close is dropped). */
+function recordExecution(
+  ctx: ServiceContext,
+  jobName: string,
+  runId: string,
+  change: Partial<JobRunExecution>,
+): JobRunExecution | undefined {
+  try {
+    const run = runs(ctx).get(runKey(jobName, runId));
+    if (!run?.execution) return undefined;
+    // A stop request wins over a driver that reports RUNNING after it.
+    const applied =
+      run.execution.state === 'STOPPING' && change.state === 'RUNNING'
+        ? { runningAtMs: change.runningAtMs }
+        : change;
+    const execution = { ...run.execution, ...applied };
+    runs(ctx).put(runKey(jobName, runId), { ...run, execution });
+    return execution;
+  } catch {
+    return undefined;
+  }
 }
 
 export const jobRunOperations = {
@@ -132,7 +230,7 @@ export const jobRunOperations = {
     const job = getJobOrThrow(ctx, jobName);
     const nowMs = ctx.clock.now().getTime();
     const active = withPrefix(runs(ctx), `${jobName}/`).filter(run =>
-      ACTIVE_STATES.has(stateAt(run, nowMs)),
+      ACTIVE_STATES.has(stateAt(settleOrphan(ctx, run), nowMs)),
     ).length;
     if (active >= job.ExecutionProperty.MaxConcurrentRuns) {
       throw new AwsError(
@@ -144,6 +242,39 @@ export const jobRunOperations = {
       ...job.DefaultArguments,
       ...input.Arguments,
     };
+    const timeoutMinutes =
+      input.Timeout ?? (job.Timeout as number | undefined) ?? 2880;
+    if (ctx.settings.glueJobExecution !== 'simulated') {
+      const id = newRunId();
+      runs(ctx).put(runKey(jobName, id), {
+        Id: id,
+        JobName: jobName,
+        Attempt: 0,
+        PreviousRunId: input.JobRunId,
+        Arguments: args,
+        StartedOn: nowMs / 1000,
+        Timeout: timeoutMinutes,
+        WorkerType: input.WorkerType ?? (job.WorkerType as string | undefined),
+        NumberOfWorkers:
+          input.NumberOfWorkers ?? (job.NumberOfWorkers as number | undefined),
+        GlueVersion: job.GlueVersion as string | undefined,
+        execution: { state: 'STARTING' },
+      });
+      void executeJobRun(
+        ctx,
+        {
+          id,
+          jobName,
+          scriptLocation: String(
+            (job.Command as { ScriptLocation?: string })?.ScriptLocation ?? '',
+          ),
+          arguments: args,
+          timeoutMinutes,
+        },
+        change => recordExecution(ctx, jobName, id, change),
+      );
+      return { JobRunId: id };
+    }
     const startingMs = Number(ctx.settings.glueJobStartingMs);
     const runningMs = Number(
       args[DURATION_ARGUMENT] ?? ctx.settings.glueJobRunningMs,
@@ -165,7 +296,7 @@ export const jobRunOperations = {
       PreviousRunId: input.JobRunId,
       Arguments: args,
       StartedOn: nowMs / 1000,
-      Timeout: input.Timeout ?? (job.Timeout as number | undefined) ?? 2880,
+      Timeout: timeoutMinutes,
       WorkerType: input.WorkerType ?? (job.WorkerType as string | undefined),
       NumberOfWorkers:
         input.NumberOfWorkers ?? (job.NumberOfWorkers as number | undefined),
@@ -216,7 +347,7 @@ export const jobRunOperations = {
     }
     const page = all.slice(start, start + limit);
     return {
-      JobRuns: page.map(run => view(run, ctx)),
+      JobRuns: page.map(run => view(settleOrphan(ctx, run), ctx)),
       NextToken:
         start + limit < all.length
           ? Buffer.from(page[page.length - 1].Id).toString('base64url')
@@ -230,7 +361,8 @@ export const jobRunOperations = {
     const successful = [];
     const errors = [];
     for (const runId of input.JobRunIds ?? []) {
-      const run = runs(ctx).get(runKey(jobName, runId));
+      const stored = runs(ctx).get(runKey(jobName, runId));
+      const run = stored && settleOrphan(ctx, stored);
       const state = run && stateAt(run, nowMs);
       if (!run || !state || !ACTIVE_STATES.has(state)) {
         errors.push({
@@ -248,16 +380,22 @@ export const jobRunOperations = {
         });
         continue;
       }
-      if (state !== 'STOPPING') {
+      if (run.execution) {
+        if (state !== 'STOPPING') {
+          recordExecution(ctx, jobName, runId, { state: 'STOPPING' });
+          stopJobRun(ctx, runId);
+        }
+      } else if (state !== 'STOPPING') {
+        const plan = run.plan!;
         runs(ctx).put(runKey(jobName, runId), {
           ...run,
           plan: {
-            ...run.plan,
+            ...plan,
             stopRequestedAtMs: nowMs,
             stoppedAtMs: nowMs + 1000 / speed(ctx),
             executionSeconds: Math.max(
               0,
-              Math.round(((nowMs - run.plan.runningAtMs) / 1000) * speed(ctx)),
+              Math.round(((nowMs - plan.runningAtMs) / 1000) * speed(ctx)),
             ),
           },
         });

@@ -123,6 +123,7 @@ export const tableOperations = {
         location,
         base.StorageDescriptor?.Columns ?? [],
         iceberg.Version ?? '2',
+        iceberg.CreateIcebergTableInput,
       );
       // Checked again: the metadata write awaited, and a concurrent create may have won.
       if (tables(ctx).has(key)) {

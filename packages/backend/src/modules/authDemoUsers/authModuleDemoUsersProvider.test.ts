@@ -1,5 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import authPlugin from '@backstage/plugin-auth-backend';
 import request from 'supertest';
@@ -34,7 +35,16 @@ const org: Entity[] = [
   },
 ];
 
-function startBackend(demo: unknown) {
+/** A demo backend: on loopback, as app-config.yaml has it. */
+const LOOPBACK = {
+  baseUrl: 'http://localhost:7007',
+  listen: { host: '127.0.0.1', port: 7007 },
+};
+
+function startBackend(
+  demo: JsonObject | undefined,
+  backend: JsonObject = LOOPBACK,
+) {
   return startTestBackend({
     features: [
       authPlugin,
@@ -43,7 +53,13 @@ function startBackend(demo: unknown) {
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },
-          auth: { providers: demo === undefined ? {} : { demo } },
+          backend,
+          auth: {
+            providers:
+              demo === undefined
+                ? {}
+                : { demo: { development: true, ...demo } },
+          },
         },
       }),
     ],
@@ -137,6 +153,65 @@ describe('authModuleDemoUsersProvider', () => {
     await expect(startBackend({ users: ['user:default/ana'] })).rejects.toThrow(
       /auth\.providers\.demo signs anyone in as a demo user and must not be configured in production/,
     );
+  });
+
+  it('refuses to start without the explicit development switch', async () => {
+    for (const development of [undefined, false]) {
+      await expect(
+        startBackend({ users: ['user:default/ana'], development }),
+      ).rejects.toThrow(
+        /auth\.providers\.demo signs anyone in as a demo user without a secret; it runs only with the explicit development switch auth\.providers\.demo\.development: true/,
+      );
+    }
+  });
+
+  it.each([
+    [
+      { baseUrl: 'http://localhost:7007', listen: { port: 7007 } },
+      /unset \(every interface\)/,
+    ],
+    [
+      { baseUrl: 'http://localhost:7007', listen: ':7007' },
+      /unset \(every interface\)/,
+    ],
+    [
+      {
+        baseUrl: 'http://localhost:7007',
+        listen: { host: '0.0.0.0', port: 7007 },
+      },
+      /backend\.listen\.host is '0\.0\.0\.0'/,
+    ],
+    [
+      { baseUrl: 'http://localhost:7007', listen: '10.1.2.3:7007' },
+      /backend\.listen\.host is '10\.1\.2\.3'/,
+    ],
+    [
+      {
+        baseUrl: 'https://portal.example.com',
+        listen: { host: '127.0.0.1', port: 7007 },
+      },
+      /backend\.baseUrl is 'https:\/\/portal\.example\.com'/,
+    ],
+  ])('refuses to start off loopback: %j', async (backend, message) => {
+    await expect(
+      startBackend({ users: ['user:default/ana'] }, backend),
+    ).rejects.toThrow(message);
+  });
+
+  it.each([
+    [{ host: '127.0.0.1', port: 7007 }],
+    [{ host: '::1', port: 7007 }],
+    [{ host: 'localhost', port: 7007 }],
+  ])('starts on the loopback listener %j', async listen => {
+    const { server } = await startBackend(
+      { users: ['user:default/ana'] },
+      { baseUrl: 'http://127.0.0.1:7007', listen },
+    );
+    const ana = await request(server)
+      .get('/api/auth/demo/refresh')
+      .set('x-demo-user', 'user:default/ana')
+      .set('x-requested-with', 'XMLHttpRequest');
+    expect(ana.status).toBe(200);
   });
 
   it('refuses to start with an empty allow-list', async () => {

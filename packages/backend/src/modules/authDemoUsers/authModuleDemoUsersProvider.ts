@@ -10,7 +10,10 @@ import {
   demoUsersAuthenticator,
   DemoUserResult,
 } from './demoUsersAuthenticator';
-import { readDemoUsersConfig } from './readDemoUsersConfig';
+import {
+  assertDemoSignInAllowed,
+  readDemoUsersConfig,
+} from './readDemoUsersConfig';
 
 /** The provider id: configured under `auth.providers.demo`, served at `/api/auth/demo`. */
 export const DEMO_USERS_PROVIDER_ID = 'demo';
@@ -21,8 +24,10 @@ export const DEMO_USERS_PROVIDER_ID = 'demo';
  * analyst requests, an owner approves" can be played in one browser. The user must exist in the
  * catalog; ownership comes from its groups, as for any real provider.
  *
- * It does nothing unless `auth.providers.demo` is configured, and then refuses to start when
- * `NODE_ENV` is `production`: it has no secret, so it must never reach a deployed portal.
+ * It does nothing unless `auth.providers.demo` is configured, and then refuses to start unless
+ * `auth.providers.demo.development` is `true`, `NODE_ENV` is not `production`, and the backend
+ * listens on a loopback address only, with a loopback `backend.baseUrl`: it has no secret, so it
+ * must never be reachable from another machine.
  */
 export const authModuleDemoUsersProvider = createBackendModule({
   pluginId: 'auth',
@@ -44,6 +49,9 @@ export const authModuleDemoUsersProvider = createBackendModule({
             `${key} signs anyone in as a demo user and must not be configured in production; remove it (set it to null in a production config file)`,
           );
         }
+        // Decided from config, not from the environment alone: a forgotten NODE_ENV must not
+        // open the door.
+        assertDemoSignInAllowed(config);
         // Read now so that a broken allow-list stops the backend instead of one sign-in.
         const { users } = readDemoUsersConfig(config.getConfig(key));
         logger.warn(

@@ -17,6 +17,7 @@ import {
   SchedulerService,
   SchedulerServiceTaskInvocationDefinition,
 } from '@backstage/backend-plugin-api';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
   mockCredentials,
   mockServices,
@@ -162,6 +163,12 @@ export async function startAccessTestBackend(
     httpAuthDefault?: 'none';
     /** More users and their groups, e.g. for the load benchmark. */
     directory?: Record<string, string[]>;
+    /**
+     * `framework-off`: Backstage's own permissions service with `permission.enabled` unset, which
+     * allows everything, instead of one that makes the portal's decisions; `allow-all`: a policy
+     * that allows everything.
+     */
+    permissions?: 'portal-policy' | 'framework-off' | 'allow-all';
   } = {},
 ): Promise<AccessTestBackend> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'access-emulator-'));
@@ -222,6 +229,9 @@ export async function startAccessTestBackend(
       mockServices.rootConfig.factory({
         data: {
           backend: { database: databaseConfig },
+          ...(options.permissions === 'framework-off'
+            ? {}
+            : { permission: { enabled: true } }),
           datalake: {
             aws: {
               region: 'us-east-1',
@@ -274,26 +284,31 @@ export async function startAccessTestBackend(
           },
         }),
       }),
-      createServiceFactory({
-        service: coreServices.permissions,
-        deps: {},
-        factory: () => ({
-          async authorize(requests: any[], opts: any) {
-            return requests.map(
-              r =>
-                decide(
-                  r.permission,
-                  opts.credentials,
-                ) as DefinitivePolicyDecision,
-            );
-          },
-          async authorizeConditional(requests: any[], opts: any) {
-            return requests.map(r =>
-              decide(r.permission, opts.credentials),
-            ) as any;
-          },
-        }),
-      }),
+      // eslint-disable-next-line no-nested-ternary
+      options.permissions === 'framework-off'
+        ? permissionsServiceFactory
+        : options.permissions === 'allow-all'
+        ? mockServices.permissions.factory({ result: AuthorizeResult.ALLOW })
+        : createServiceFactory({
+            service: coreServices.permissions,
+            deps: {},
+            factory: () => ({
+              async authorize(requests: any[], opts: any) {
+                return requests.map(
+                  r =>
+                    decide(
+                      r.permission,
+                      opts.credentials,
+                    ) as DefinitivePolicyDecision,
+                );
+              },
+              async authorizeConditional(requests: any[], opts: any) {
+                return requests.map(r =>
+                  decide(r.permission, opts.credentials),
+                ) as any;
+              },
+            }),
+          }),
       createServiceFactory({
         service: notificationService,
         deps: {},

@@ -40,6 +40,8 @@ export async function startSeededLake(): Promise<RunningEmulator> {
     port: 0,
     stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'datalake-status-')),
     clockSpeed: 1000,
+    // The seed still records its job runs through the timer (issue #16 makes them real runs).
+    settings: { glueJobExecution: 'simulated' },
   });
   await seedDemoLake({
     endpoint: running.url,

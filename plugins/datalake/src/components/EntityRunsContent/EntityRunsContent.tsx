@@ -25,6 +25,7 @@ import { datalakeApiRef } from '../../api';
 import { errorMessage } from '../../hooks/errorMessage';
 import { formatCount, relativeTime } from '../../hooks/format';
 import { formatDuration } from './formatDuration';
+import { RunError } from './RunError';
 import { RunStatusChip } from './RunStatusChip';
 
 const SOURCE_LABEL: Record<RunEntry['source'], string> = {
@@ -138,20 +139,7 @@ function Runs(props: { runs: RunEntry[] }) {
               {run.dpuSeconds === null ? '—' : formatCount(run.dpuSeconds)}
             </TableCell>
             <TableCell style={{ maxWidth: 480 }}>
-              {run.failedState && (
-                <Typography variant="caption" display="block">
-                  Failed state: {run.failedState}
-                </Typography>
-              )}
-              {run.error && (
-                <Typography
-                  variant="body2"
-                  color="error"
-                  style={{ wordBreak: 'break-word' }}
-                >
-                  {run.error}
-                </Typography>
-              )}
+              <RunError run={run} />
             </TableCell>
           </TableRow>
         ))}

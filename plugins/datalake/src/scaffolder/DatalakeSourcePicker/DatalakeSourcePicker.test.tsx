@@ -13,8 +13,6 @@ describe('DatalakeSourcePicker', () => {
         id: 'sakila',
         title: 'Sakila DVD rentals',
         owner: 'group:default/data-engineering',
-        host: '127.0.0.1',
-        port: 3306,
         database: 'sakila',
         dmsMode: 'replication-instance',
       },
@@ -27,6 +25,12 @@ describe('DatalakeSourcePicker', () => {
         />
       </TestApiProvider>,
     );
+    // The option names the database, never the host (backend-only, not in the API either).
+    expect(
+      await screen.findByRole('option', {
+        name: 'Sakila DVD rentals (sakila)',
+      }),
+    ).toBeInTheDocument();
     const status = await screen.findByTestId('datalake-source-status');
     expect(status).toHaveTextContent('Owner: group:default/data-engineering');
     expect(

@@ -49,7 +49,7 @@ export function DatalakeSourcePicker(
         </option>
         {(sources.value ?? []).map(s => (
           <option key={s.id} value={s.id}>
-            {s.title} ({s.database} on {s.host})
+            {s.title} ({s.database})
           </option>
         ))}
       </NativeSelect>

@@ -56,7 +56,8 @@ describe('DMS actions against the local AWS emulator and MariaDB', () => {
       CREATE TABLE \`${database}\`.staff_notes (note TEXT);`);
 
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dms-actions-'));
-    emulator = await startEmulator({ port: 0, stateDir, clockSpeed: 1000 });
+    // Clock speed 1: the task is `creating` for real seconds, so the start action must wait for it.
+    emulator = await startEmulator({ port: 0, stateDir, clockSpeed: 1 });
     const factory = DatalakeAwsClientFactory.fromConfig(
       new ConfigReader({
         datalake: { aws: { region: 'us-east-1', endpoint: emulator.url } },
@@ -177,5 +178,5 @@ describe('DMS actions against the local AWS emulator and MariaDB', () => {
       taskName: 'orders',
     });
     expect(['starting', 'running']).toContain(started.status);
-  });
+  }, 60_000);
 });

@@ -74,9 +74,33 @@ describe('datalake:dms:task:start', () => {
     ).toBe('resume-processing');
   });
 
-  it('refuses a task that is still being created or does not exist', async () => {
+  it('waits with the SDK waiter for a task that is still being created, and refuses one that does not exist', async () => {
     const action = createDmsTaskStartAction(dmsOptions());
-    givenTaskStatus('creating');
+    const task = (Status: string) => ({
+      ReplicationTasks: [{ ReplicationTaskArn: 'arn:task:rentals', Status }],
+    });
+    dms
+      .on(DescribeReplicationTasksCommand)
+      .resolvesOnce(task('creating'))
+      .resolves(task('ready'));
+    dms
+      .on(StartReplicationTaskCommand)
+      .resolves({ ReplicationTask: { Status: 'starting' } });
+    const ctx = actionContext({ sourceId: 'sakila', taskName: 'rentals' });
+    await action.handler(ctx as any);
+    // The waiter describes the task by ARN until it is ready.
+    expect(
+      dms.commandCalls(DescribeReplicationTasksCommand)[1].args[0].input
+        .Filters,
+    ).toEqual([{ Name: 'replication-task-arn', Values: ['arn:task:rentals'] }]);
+    expect(
+      dms.commandCalls(StartReplicationTaskCommand)[0].args[0].input
+        .StartReplicationTaskType,
+    ).toBe('start-replication');
+    expect(ctx.output).toHaveBeenCalledWith('startType', 'start-replication');
+
+    dms.reset();
+    givenTaskStatus('modifying');
     await expect(
       action.handler(
         actionContext({ sourceId: 'sakila', taskName: 'rentals' }) as any,

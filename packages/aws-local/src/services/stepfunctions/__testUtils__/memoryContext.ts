@@ -68,7 +68,16 @@ export function memoryContext(
       sleep: ms =>
         new Promise(resolve => setTimeout(resolve, ms / CLOCK_SPEED)),
     },
-    settings: { glueJobStartingMs: 100, glueJobRunningMs: 200 },
+    // State-machine semantics only: job runs move through their states on a timer.
+    settings: {
+      glueJobExecution: 'simulated',
+      glueSparkWorkers: 1,
+      glueJobStartingMs: 100,
+      glueJobRunningMs: 200,
+    },
+    resource() {
+      throw new Error('the in-memory context holds no emulator resources');
+    },
     async invoke(service, operation, input) {
       const handler = services[service]?.operations[operation];
       if (!handler) {

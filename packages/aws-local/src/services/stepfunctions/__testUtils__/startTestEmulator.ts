@@ -40,6 +40,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     ...options,
     stateDir,
     settings: {
+      // State-machine semantics: Glue runs follow a timer unless a test asks for Spark.
+      glueJobExecution: 'simulated',
       glueJobStartingMs: 1000,
       glueJobRunningMs: 2000,
       stepFunctionsSyncPollMs: 500,

@@ -1,0 +1,410 @@
+/*
+ * Change data capture from the MySQL/MariaDB binary log, written as DMS writes CDC files to S3
+ * (https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.S3.html): one file per table and
+ * batch, named by time, written when `CdcMaxBatchInterval` seconds have passed since the batch's
+ * first change or it reached `CdcMinFileSize` KB, "whichever of the two conditions is met first".
+ * Rows are read from the binlog with @vlasky/zongji; changes are held per transaction and handed
+ * on at its commit, with the commit time (the binlog event time, whole seconds in MySQL/MariaDB).
+ *
+ * Exactly once across stops and restarts: every change gets a task-wide sequence number in
+ * binlog order, so replaying from a checkpoint numbers changes as before. The checkpoint is the
+ * commit before the oldest change not yet in S3, and each table remembers the last sequence it
+ * wrote; a resume reads from the checkpoint and skips what its table already wrote.
+ */
+import ZongJi from '@vlasky/zongji';
+import { ServiceContext } from '../../core/types';
+import { SourceValue } from './encoding';
+import { StoredEndpoint } from './endpoints';
+import {
+  cdcFileName,
+  datePartitionFolder,
+  EncodedRecord,
+  encodeRecord,
+  fileBody,
+  putLandingFile,
+  tableFolder,
+} from './landingWriter';
+import { buildRecord, recordColumns, timestampText } from './records';
+import { LandingSettings } from './s3Settings';
+import { BinlogPosition, sourceConnectionOptions } from './source';
+import { TablePlan } from './transformations';
+
+export interface CdcCheckpoint extends BinlogPosition {
+  /** The sequence number of the last change before this position. */
+  seq: string;
+}
+
+export interface ChangeCounts {
+  inserts: number;
+  updates: number;
+  deletes: number;
+  ddls: number;
+}
+
+export interface FlushReport {
+  table: string;
+  counts: ChangeCounts;
+  checkpoint: CdcCheckpoint;
+  flushedSeq: Record<string, string>;
+  /** From the commit of the batch's last change to the file in S3. */
+  latencyMs: number;
+}
+
+export interface CdcOptions {
+  ctx: ServiceContext;
+  /** The source with its Secrets Manager secret resolved (`resolveSourceEndpoint`). */
+  endpoint: StoredEndpoint;
+  settings: LandingSettings;
+  /** By `schema.table` of the source. */
+  plans: Map<string, TablePlan>;
+  /** A fresh plan after a DDL changed the table. */
+  replan(schema: string, table: string): Promise<TablePlan>;
+  start: CdcCheckpoint;
+  /** Commits before this time are skipped (`CdcStartTime`). */
+  startTime?: Date;
+  flushedSeq: Record<string, string>;
+  onFlush(report: FlushReport): void;
+  onDdl(table: string): void;
+  onTruncate(table: string): Promise<void>;
+  onError(error: Error): void;
+  timeoutMs: number;
+}
+
+type Op = 'I' | 'U' | 'D';
+
+interface Change {
+  table: string;
+  op: Op;
+  row: Record<string, SourceValue>;
+}
+
+interface Batch {
+  records: EncodedRecord[];
+  bytes: number;
+  counts: ChangeCounts;
+  firstCommit: Date;
+  lastCommit: Date;
+  /** Checkpoint before the batch's first change. */
+  startCheckpoint: CdcCheckpoint;
+  lastSeq: bigint;
+  timer?: NodeJS.Timeout;
+}
+
+const zeroCounts = (): ChangeCounts => ({
+  inserts: 0,
+  updates: 0,
+  deletes: 0,
+  ddls: 0,
+});
+
+const binlogIndex = (file: string) => Number(/\.(\d+)$/.exec(file)?.[1] ?? 0);
+const before = (a: BinlogPosition, b: BinlogPosition) =>
+  binlogIndex(a.file) < binlogIndex(b.file) ||
+  (binlogIndex(a.file) === binlogIndex(b.file) && a.position < b.position);
+
+/** `$AR_H_CHANGE_SEQ`: 16 digits of commit time (yyyyMMddHHmmsshh) and a 19-digit change number. */
+export function changeSequence(commit: Date, seq: bigint) {
+  const iso = commit.toISOString();
+  const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(
+    8,
+    10,
+  )}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}${iso.slice(
+    20,
+    22,
+  )}`;
+  return `${stamp}${seq.toString().padStart(19, '0')}`;
+}
+
+/** A statement's effect on a selected table: TRUNCATE or a column change. */
+function ddlTarget(statement: string, defaultSchema: string) {
+  const match =
+    /^\s*(TRUNCATE(?:\s+TABLE)?|ALTER\s+(?:ONLINE\s+|IGNORE\s+)*TABLE)\s+(?:IF\s+EXISTS\s+)?((?:`[^`]+`|\w+)(?:\s*\.\s*(?:`[^`]+`|\w+))?)/i.exec(
+      statement,
+    );
+  if (!match) return undefined;
+  const parts = match[2].split('.').map(p => p.trim().replace(/^`|`$/g, ''));
+  const [schema, table] =
+    parts.length === 2 ? parts : [defaultSchema, parts[0]];
+  return {
+    kind: /^\s*TRUNCATE/i.test(match[1])
+      ? ('truncate' as const)
+      : ('alter' as const),
+    key: `${schema}.${table}`,
+  };
+}
+
+export class BinlogCapture {
+  private zongji?: any;
+  private file: string;
+  private seq: bigint;
+  private committed: CdcCheckpoint;
+  private transaction: Change[] = [];
+  private readonly batches = new Map<string, Batch>();
+  private readonly lastFileName = new Map<string, string>();
+  private readonly flushedSeq: Record<string, string>;
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: CdcOptions) {
+    this.file = options.start.file;
+    this.seq = BigInt(options.start.seq);
+    this.committed = { ...options.start };
+    this.flushedSeq = { ...options.flushedSeq };
+  }
+
+  /** Resolves once the binlog client is connected and streaming. */
+  start(): Promise<void> {
+    const { options } = this;
+    const includeSchema: Record<string, string[]> = {};
+    for (const plan of options.plans.values()) {
+      (includeSchema[plan.sourceSchema] ??= []).push(plan.sourceTable);
+    }
+    this.zongji = new ZongJi(
+      sourceConnectionOptions(options.endpoint, options.timeoutMs),
+    );
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      this.zongji.on('ready', () => {
+        ready = true;
+        resolve();
+      });
+      this.zongji.on('error', (error: Error) => {
+        if (this.stopped) return;
+        if (!ready) reject(error);
+        else options.onError(error);
+      });
+      this.zongji.on('binlog', (event: any) => this.onEvent(event));
+      this.zongji.start({
+        // A replica id of its own: a second binlog client with the same id would be disconnected.
+        serverId: 100_000 + Math.floor(Math.random() * 1_000_000_000),
+        filename: options.start.file,
+        position: options.start.position,
+        includeEvents: [
+          'rotate',
+          'tablemap',
+          'writerows',
+          'updaterows',
+          'deleterows',
+          'xid',
+          'query',
+        ],
+        includeSchema,
+      });
+    });
+  }
+
+  private onEvent(event: any) {
+    if (this.stopped) return;
+    const name = event.getEventName();
+    if (name === 'rotate') {
+      this.file = event.binlogName;
+      return;
+    }
+    if (
+      name === 'writerows' ||
+      name === 'updaterows' ||
+      name === 'deleterows'
+    ) {
+      const map = event.tableMap[event.tableId];
+      const table = `${map.parentSchema}.${map.tableName}`;
+      if (!this.options.plans.has(table)) return;
+      for (const row of event.rows) {
+        if (name === 'writerows')
+          this.transaction.push({ table, op: 'I', row });
+        else if (name === 'deleterows')
+          this.transaction.push({ table, op: 'D', row });
+        // U rows carry the after image (CHAP_Target.S3.html, "Indicating source DB operations").
+        else this.transaction.push({ table, op: 'U', row: row.after });
+      }
+      return;
+    }
+    if (name === 'xid') {
+      this.commit(event);
+      return;
+    }
+    if (name === 'query') {
+      const statement = String(event.query ?? '').trim();
+      if (/^COMMIT$/i.test(statement)) {
+        // Transactions on non-transactional tables end with a COMMIT query, not an Xid.
+        this.commit(event);
+        return;
+      }
+      if (/^(BEGIN|ROLLBACK)$/i.test(statement)) return;
+      const target = ddlTarget(statement, String(event.schema ?? ''));
+      if (target && this.options.plans.has(target.key)) {
+        this.ddl(target.kind, target.key, event);
+      }
+    }
+  }
+
+  private commit(event: any) {
+    const commit = new Date(event.timestamp);
+    const position = { file: this.file, position: event.nextPosition };
+    const changes = this.transaction;
+    this.transaction = [];
+    const skip = this.options.startTime && commit < this.options.startTime;
+    for (const change of changes) {
+      this.seq += 1n;
+      if (skip) continue;
+      const flushed = this.flushedSeq[change.table];
+      if (flushed !== undefined && this.seq <= BigInt(flushed)) continue;
+      this.add(change, commit, this.seq);
+    }
+    this.committed = { ...position, seq: this.seq.toString() };
+  }
+
+  private ddl(kind: 'truncate' | 'alter', table: string, event: any) {
+    this.enqueue(async () => {
+      await this.flushTable(table);
+      if (kind === 'truncate') {
+        await this.options.onTruncate(table);
+      } else {
+        const plan = this.options.plans.get(table)!;
+        this.options.plans.set(
+          table,
+          await this.options.replan(plan.sourceSchema, plan.sourceTable),
+        );
+      }
+      this.options.onDdl(table);
+    });
+    this.committed = {
+      file: this.file,
+      position: event.nextPosition,
+      seq: this.seq.toString(),
+    };
+  }
+
+  private add(change: Change, commit: Date, seq: bigint) {
+    const { settings } = this.options;
+    if (settings.cdcInsertsOnly && change.op !== 'I') return;
+    if (settings.cdcInsertsAndUpdates && change.op === 'D') return;
+    const plan = this.options.plans.get(change.table)!;
+    const commitText = timestampText(commit);
+    const record = encodeRecord(
+      settings,
+      recordColumns(settings, plan, 'cdc'),
+      buildRecord(settings, plan, 'cdc', change.op, change.row, {
+        changeSeq: changeSequence(commit, seq),
+        commitTimestamp: commitText,
+        timestamp: timestampText(this.options.ctx.clock.now()),
+        operation: { I: 'INSERT', U: 'UPDATE', D: 'DELETE' }[change.op],
+        streamPosition: `${this.committed.file}:${this.committed.position}`,
+      }),
+    );
+    let batch = this.batches.get(change.table);
+    if (!batch) {
+      batch = {
+        records: [],
+        bytes: 0,
+        counts: zeroCounts(),
+        firstCommit: commit,
+        lastCommit: commit,
+        startCheckpoint: { ...this.committed },
+        lastSeq: seq,
+      };
+      this.batches.set(change.table, batch);
+      const intervalMs =
+        (settings.cdcMaxBatchInterval * 1000) /
+        Number(this.options.ctx.settings.clockSpeed ?? 1);
+      const table = change.table;
+      batch.timer = setTimeout(
+        () => this.enqueue(() => this.flushTable(table)),
+        intervalMs,
+      );
+    }
+    batch.records.push(record);
+    batch.bytes += record.bytes;
+    batch.lastCommit = commit;
+    batch.lastSeq = seq;
+    const key = ({ I: 'inserts', U: 'updates', D: 'deletes' } as const)[
+      change.op
+    ];
+    batch.counts[key] += 1;
+    if (batch.bytes >= settings.cdcMinFileSize) {
+      const table = change.table;
+      this.enqueue(() => this.flushTable(table));
+    }
+  }
+
+  private enqueue(step: () => Promise<void>) {
+    this.queue = this.queue
+      .then(step)
+      .catch(error => this.options.onError(error));
+  }
+
+  /** The position from which a restart loses nothing: before the oldest change not in S3. */
+  private safeCheckpoint(): CdcCheckpoint {
+    let safe = this.committed;
+    for (const batch of this.batches.values()) {
+      if (before(batch.startCheckpoint, safe)) safe = batch.startCheckpoint;
+    }
+    return safe;
+  }
+
+  private async flushTable(table: string) {
+    const batch = this.batches.get(table);
+    if (!batch) return;
+    clearTimeout(batch.timer);
+    this.batches.delete(table);
+    const { ctx, settings } = this.options;
+    const plan = this.options.plans.get(table)!;
+    const folder =
+      tableFolder(settings, plan.targetSchema, plan.targetTable) +
+      datePartitionFolder(settings, batch.firstCommit);
+    // Names are by time to the millisecond; two batches in one millisecond get the next one.
+    let at = ctx.clock.now();
+    let name = cdcFileName(settings, at);
+    while (
+      this.lastFileName.get(folder) !== undefined &&
+      name <= this.lastFileName.get(folder)!
+    ) {
+      at = new Date(at.getTime() + 1);
+      name = cdcFileName(settings, at);
+    }
+    this.lastFileName.set(folder, name);
+    await putLandingFile(
+      ctx,
+      settings,
+      `${folder}${name}`,
+      fileBody(settings, recordColumns(settings, plan, 'cdc'), batch.records),
+    );
+    this.flushedSeq[table] = batch.lastSeq.toString();
+    this.options.onFlush({
+      table,
+      counts: batch.counts,
+      checkpoint: this.safeCheckpoint(),
+      flushedSeq: { ...this.flushedSeq },
+      latencyMs: ctx.clock.now().getTime() - batch.lastCommit.getTime(),
+    });
+  }
+
+  /** Where a resume starts, and what each table already wrote. */
+  resumePoint(): {
+    checkpoint: CdcCheckpoint;
+    flushedSeq: Record<string, string>;
+  } {
+    return {
+      checkpoint: this.safeCheckpoint(),
+      flushedSeq: { ...this.flushedSeq },
+    };
+  }
+
+  /** Stops reading and writes every pending batch, so a resume starts after the last commit. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await new Promise<void>(resolve => {
+      if (!this.zongji) {
+        resolve();
+        return;
+      }
+      this.zongji.once('stopped', () => resolve());
+      this.zongji.stop();
+      // Resolve even when the client never connected and emits no `stopped`.
+      setTimeout(resolve, 2000).unref();
+    });
+    for (const table of [...this.batches.keys()])
+      this.enqueue(() => this.flushTable(table));
+    await this.queue;
+  }
+}

@@ -1,0 +1,461 @@
+/*
+ * The data plane of a replication task: after StartReplicationTask it reads the source, writes the
+ * full load, then streams CDC from the binary log until the task is stopped. The task handlers
+ * start and stop it; it reports progress into the task's stored `run`, from which
+ * DescribeReplicationTasks and DescribeTableStatistics answer.
+ */
+import { EmulatorResource, ServiceContext } from '../../core/types';
+import { BinlogCapture, CdcCheckpoint, ChangeCounts } from './cdc';
+import { collections, nowMs, realMs } from './common';
+import { getEndpointOrThrow, StoredEndpoint } from './endpoints';
+import { clearTableFolder, loadTable } from './fullLoad';
+import { tableFolder } from './landingWriter';
+import { LandingSettings, landingSettings } from './s3Settings';
+import {
+  checkCdcReady,
+  connectSource,
+  currentBinlogPosition,
+  firstBinlogPosition,
+  readColumns,
+  resolveSourceEndpoint,
+} from './source';
+import { parseTableMappings, resolveTaskTables } from './tableMappings';
+import { parseTransformations, planTable, TablePlan } from './transformations';
+
+export interface TableRun extends ChangeCounts {
+  SchemaName: string;
+  TableName: string;
+  /** Rows in the source when the task started. */
+  rows: number;
+  /** Rows written to LOAD files. */
+  loadedRows: number;
+  state: 'Before load' | 'Full load' | 'Table completed' | 'Table error';
+  loadStartMs?: number;
+  loadEndMs?: number;
+  lastUpdateMs?: number;
+}
+
+export interface TaskRun {
+  startType: string;
+  startedAtMs: number;
+  /** Set when the task has read its source and starts moving data. */
+  runningAtMs?: number;
+  fullLoadStartMs?: number;
+  fullLoadFinishMs?: number;
+  stopRequestedAtMs?: number;
+  stoppedAtMs?: number;
+  failure?: string;
+  /** Set once the source was read; undefined while resolving. */
+  tables?: TableRun[];
+  /** Where CDC resumes, and the last change sequence each table wrote. */
+  checkpoint?: CdcCheckpoint;
+  flushedSeq?: Record<string, string>;
+  /** Commit to file in S3 of the last CDC batch. */
+  cdcLatencyMs?: number;
+  cdcStartPosition?: string;
+  cdcStartTimeMs?: number;
+}
+
+export interface StoredTask {
+  ReplicationTaskIdentifier: string;
+  ReplicationTaskArn: string;
+  SourceEndpointArn: string;
+  TargetEndpointArn: string;
+  ReplicationInstanceArn: string;
+  MigrationType: string;
+  TableMappings: string;
+  ReplicationTaskSettings?: string;
+  ReplicationTaskCreationDate: number;
+  CdcStartPosition?: string;
+  CdcStartTime?: number;
+  readyAtMs: number;
+  run?: TaskRun;
+}
+
+export const tasks = (ctx: ServiceContext) =>
+  ctx.state.collection<StoredTask>(collections.tasks);
+
+const tableKey = (t: { SchemaName: string; TableName: string }) =>
+  `${t.SchemaName}.${t.TableName}`;
+
+/** Applies `change` to the run with id `startedAtMs`; a newer start or a delete wins. */
+export function patchRun(
+  ctx: ServiceContext,
+  arn: string,
+  startedAtMs: number,
+  change: (run: TaskRun) => TaskRun,
+) {
+  const task = tasks(ctx).get(arn);
+  if (!task?.run || task.run.startedAtMs !== startedAtMs) return;
+  tasks(ctx).put(arn, { ...task, run: change(task.run) });
+}
+
+function patchTable(
+  ctx: ServiceContext,
+  arn: string,
+  startedAtMs: number,
+  key: string,
+  change: (table: TableRun) => TableRun,
+) {
+  patchRun(ctx, arn, startedAtMs, run => ({
+    ...run,
+    tables: run.tables?.map(t => (tableKey(t) === key ? change(t) : t)),
+  }));
+}
+
+/** `mysql-bin-changelog.000024:373` → file and position (CreateReplicationTask, CdcStartPosition). */
+function parseStartPosition(text: string): { file: string; position: number } {
+  const match = /^([^:]+):(\d+)$/.exec(text.trim());
+  if (!match) {
+    throw new Error(
+      `CdcStartPosition ${text} is not a MySQL binlog position (file:position); checkpoints are not implemented by the emulator`,
+    );
+  }
+  return { file: match[1], position: Number(match[2]) };
+}
+
+class Replication {
+  stopping = false;
+  capture?: BinlogCapture;
+  /** Ends the `starting` wait early when the task is stopped. */
+  private wake?: () => void;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    readonly arn: string,
+    readonly startedAtMs: number,
+  ) {
+    this.done = this.run().catch(error => this.fail(error));
+  }
+
+  private fail(error: unknown) {
+    const message = (error as Error)?.message ?? String(error);
+    patchRun(this.ctx, this.arn, this.startedAtMs, run => ({
+      ...run,
+      failure: run.failure ?? message,
+      tables: run.tables?.map(t =>
+        t.state === 'Table completed' ? t : { ...t, state: 'Table error' },
+      ),
+    }));
+    this.capture?.stop().catch(() => undefined);
+  }
+
+  private async run() {
+    const { ctx, arn, startedAtMs } = this;
+    // DMS spends a while `starting` before it reads the source.
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(resolve, realMs(ctx, 'dmsTaskStartingMs'));
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    if (this.stopping) return;
+    const task = tasks(ctx).get(arn);
+    if (!task?.run || task.run.startedAtMs !== startedAtMs) return;
+    const run = task.run;
+    const target = getEndpointOrThrow(ctx, task.TargetEndpointArn);
+    if (target.EngineName !== 's3') {
+      throw new Error(
+        `The emulator moves data to S3 targets only, not ${target.EngineDisplayName}`,
+      );
+    }
+    const settings = landingSettings(
+      target.S3Settings as Record<string, unknown>,
+    );
+    // Connection details from the endpoint's Secrets Manager secret, when it names one: read
+    // once as the task starts; a missing or malformed secret fails the task. Full load, the
+    // table resolution and the binlog client (cdc.ts) all connect with this endpoint.
+    const source = await resolveSourceEndpoint(
+      ctx,
+      getEndpointOrThrow(ctx, task.SourceEndpointArn),
+    );
+    const taskSettings = JSON.parse(task.ReplicationTaskSettings || '{}');
+    const timeoutMs = Number(ctx.settings.dmsConnectTimeoutMs);
+    const transformations = parseTransformations(task.TableMappings);
+    const resolved = await resolveTaskTables(
+      parseTableMappings(task.TableMappings),
+      source,
+      timeoutMs,
+    );
+    const connection = await connectSource(source, timeoutMs);
+    try {
+      const options = {
+        timestampMillis: settings.parquetTimestampInMillisecond,
+      };
+      const replan = async (schema: string, table: string) =>
+        planTable(
+          transformations,
+          schema,
+          table,
+          await readColumns(connection, schema, table),
+          options,
+        );
+      const plans = new Map<string, TablePlan>();
+      for (const table of resolved) {
+        plans.set(
+          tableKey(table),
+          await replan(table.SchemaName, table.TableName),
+        );
+      }
+      const resume = run.startType === 'resume-processing' && run.checkpoint;
+      const previous = new Map((run.tables ?? []).map(t => [tableKey(t), t]));
+      const tables: TableRun[] = resolved.map(t => {
+        const before = previous.get(tableKey(t));
+        if (resume && before) return { ...before, rows: t.rows };
+        return {
+          ...t,
+          loadedRows: 0,
+          state: 'Before load',
+          inserts: 0,
+          updates: 0,
+          deletes: 0,
+          ddls: 0,
+        };
+      });
+      const withCdc = task.MigrationType !== 'full-load';
+      let start: CdcCheckpoint | undefined = resume
+        ? run.checkpoint
+        : undefined;
+      let startTime: Date | undefined;
+      if (withCdc && !resume) {
+        await checkCdcReady(connection);
+        const position = run.cdcStartPosition ?? task.CdcStartPosition;
+        const time =
+          run.cdcStartTimeMs ??
+          (task.CdcStartTime ? task.CdcStartTime * 1000 : undefined);
+        if (task.MigrationType === 'cdc' && position) {
+          start = { ...parseStartPosition(position), seq: '0' };
+        } else if (task.MigrationType === 'cdc' && time !== undefined) {
+          // The binlog has no index by time: read from its oldest file and skip earlier commits.
+          start = { ...(await firstBinlogPosition(connection)), seq: '0' };
+          startTime = new Date(time);
+        } else {
+          // CDC of a full-load-and-cdc task covers changes from the start of the full load on.
+          start = { ...(await currentBinlogPosition(connection)), seq: '0' };
+        }
+      }
+      patchRun(ctx, arn, startedAtMs, r => ({
+        ...r,
+        runningAtMs: nowMs(ctx),
+        tables,
+        checkpoint: start,
+        flushedSeq: resume ? r.flushedSeq : {},
+      }));
+
+      // Full load: every table on a fresh start or reload, and on a resume the tables the
+      // mappings gained since (DMS loads a newly added table).
+      const toLoad =
+        task.MigrationType === 'cdc'
+          ? []
+          : tables.filter(t => !resume || !previous.has(tableKey(t)));
+      if (toLoad.length > 0) {
+        patchRun(ctx, arn, startedAtMs, r => ({
+          ...r,
+          fullLoadStartMs: nowMs(ctx),
+        }));
+      }
+      const commitRate =
+        Number(taskSettings.FullLoadSettings?.CommitRate) || 10_000;
+      const prepMode = String(
+        taskSettings.FullLoadSettings?.TargetTablePrepMode ?? 'DROP_AND_CREATE',
+      );
+      for (const table of toLoad) {
+        const key = tableKey(table);
+        patchTable(ctx, arn, startedAtMs, key, t => ({
+          ...t,
+          state: 'Full load',
+          loadStartMs: nowMs(ctx),
+        }));
+        const written = await loadTable({
+          ctx,
+          connection,
+          settings,
+          plan: plans.get(key)!,
+          commitRate,
+          prepMode,
+          loadTimestamp: () =>
+            taskSettings.UseTaskStartTimeForFullLoadTimestamp
+              ? new Date(startedAtMs)
+              : ctx.clock.now(),
+          onProgress: rows =>
+            patchTable(ctx, arn, startedAtMs, key, t => ({
+              ...t,
+              loadedRows: rows,
+            })),
+          cancelled: () => this.stopping,
+        });
+        if (written === undefined) return;
+        patchTable(ctx, arn, startedAtMs, key, t => ({
+          ...t,
+          loadedRows: written,
+          state: 'Table completed',
+          loadEndMs: nowMs(ctx),
+          lastUpdateMs: nowMs(ctx),
+        }));
+      }
+      patchRun(ctx, arn, startedAtMs, r => ({
+        ...r,
+        fullLoadFinishMs:
+          r.fullLoadFinishMs && resume ? r.fullLoadFinishMs : nowMs(ctx),
+        tables: r.tables?.map(t => ({ ...t, state: 'Table completed' })),
+      }));
+      if (!withCdc || this.stopping) return;
+      await this.startCdc(source, settings, plans, start!, startTime);
+    } finally {
+      await connection.end().catch(() => undefined);
+    }
+  }
+
+  private async startCdc(
+    source: StoredEndpoint,
+    settings: LandingSettings,
+    plans: Map<string, TablePlan>,
+    start: CdcCheckpoint,
+    startTime: Date | undefined,
+  ) {
+    const { ctx, arn, startedAtMs } = this;
+    const run = tasks(ctx).get(arn)?.run;
+    const timeoutMs = Number(ctx.settings.dmsConnectTimeoutMs);
+    const connectionForReplan = await connectSource(source, timeoutMs);
+    const capture = new BinlogCapture({
+      ctx,
+      endpoint: source,
+      settings,
+      plans,
+      replan: async (schema, table) =>
+        planTable(
+          parseTransformations(tasks(ctx).get(arn)!.TableMappings),
+          schema,
+          table,
+          await readColumns(connectionForReplan, schema, table),
+          { timestampMillis: settings.parquetTimestampInMillisecond },
+        ),
+      start,
+      startTime,
+      flushedSeq: run?.flushedSeq ?? {},
+      timeoutMs,
+      onFlush: report =>
+        patchRun(ctx, arn, startedAtMs, r => ({
+          ...r,
+          checkpoint: report.checkpoint,
+          flushedSeq: report.flushedSeq,
+          cdcLatencyMs: report.latencyMs,
+          tables: r.tables?.map(t =>
+            tableKey(t) === report.table
+              ? {
+                  ...t,
+                  inserts: t.inserts + report.counts.inserts,
+                  updates: t.updates + report.counts.updates,
+                  deletes: t.deletes + report.counts.deletes,
+                  lastUpdateMs: nowMs(ctx),
+                }
+              : t,
+          ),
+        })),
+      onDdl: table =>
+        patchTable(ctx, arn, startedAtMs, table, t => ({
+          ...t,
+          ddls: t.ddls + 1,
+          lastUpdateMs: nowMs(ctx),
+        })),
+      onTruncate: async table => {
+        // "A TRUNCATE DDL removes all files and corresponding table folders from an S3 bucket"
+        // unless HandleSourceTableTruncated is false (CHAP_Target.S3.html, Limitations).
+        const settingsJson = JSON.parse(
+          tasks(ctx).get(arn)?.ReplicationTaskSettings || '{}',
+        );
+        if (
+          settingsJson.ChangeProcessingDdlHandlingPolicy
+            ?.HandleSourceTableTruncated === false
+        ) {
+          return;
+        }
+        const plan = plans.get(table)!;
+        await clearTableFolder(
+          ctx,
+          settings.bucketName,
+          tableFolder(settings, plan.targetSchema, plan.targetTable),
+        );
+      },
+      onError: error => this.fail(error),
+    });
+    this.capture = capture;
+    try {
+      await capture.start();
+    } finally {
+      this.onStop = async () => {
+        await connectionForReplan.end().catch(() => undefined);
+      };
+    }
+    if (this.stopping) await capture.stop();
+  }
+
+  private onStop?: () => Promise<void>;
+
+  /** Stops the data plane after it wrote what it holds; records where a resume starts. */
+  async stop() {
+    this.stopping = true;
+    this.wake?.();
+    await this.done;
+    if (this.capture) {
+      await this.capture.stop();
+      const { checkpoint, flushedSeq } = this.capture.resumePoint();
+      patchRun(this.ctx, this.arn, this.startedAtMs, r => ({
+        ...r,
+        checkpoint,
+        flushedSeq,
+      }));
+    }
+    await this.onStop?.();
+  }
+}
+
+/** The running replications of one emulator; closing it stops them all (emulator shutdown). */
+class Replications implements EmulatorResource {
+  readonly running = new Map<string, Replication>();
+
+  async close() {
+    await Promise.all([...this.running.values()].map(r => r.stop()));
+    this.running.clear();
+  }
+}
+
+const registry = (ctx: ServiceContext) =>
+  ctx.resource('dms.replications', () => new Replications());
+
+/** Starts the data plane of the run that StartReplicationTask just stored. */
+export function startReplication(
+  ctx: ServiceContext,
+  arn: string,
+  startedAtMs: number,
+) {
+  const replications = registry(ctx);
+  const previous = replications.running.get(arn);
+  if (previous) previous.stop().catch(() => undefined);
+  replications.running.set(arn, new Replication(ctx, arn, startedAtMs));
+}
+
+/** Stops the task's data plane; the task shows `stopped` once it is done. */
+export function stopReplication(ctx: ServiceContext, arn: string) {
+  const replications = registry(ctx);
+  const replication = replications.running.get(arn);
+  const startedAtMs = tasks(ctx).get(arn)?.run?.startedAtMs;
+  const finish = () => {
+    if (startedAtMs !== undefined) {
+      patchRun(ctx, arn, startedAtMs, r => ({ ...r, stoppedAtMs: nowMs(ctx) }));
+    }
+  };
+  if (!replication) {
+    finish();
+    return;
+  }
+  replications.running.delete(arn);
+  replication.stop().then(finish, error => {
+    patchRun(ctx, arn, startedAtMs!, r => ({
+      ...r,
+      failure: String(error?.message ?? error),
+    }));
+  });
+}

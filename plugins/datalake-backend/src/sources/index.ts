@@ -1,0 +1,10 @@
+export {
+  sourceResourceRef,
+  sourceConditions,
+  sourcePermissionRules,
+  createSourceConditionalDecision,
+  isSourceOwner,
+  type SourcePermissionQuery,
+} from './permissionRules';
+export { decideSourcePermission } from './sourcePolicy';
+export { registerSourcePermissions } from './registerSourcePermissions';

@@ -1,0 +1,29 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * The resource type of a table's data, for conditional decisions on who may see what a table
+ * holds (rules such as `IS_TABLE_DATA_OWNER` and `HAS_TABLE_GRANT` are registered by the data
+ * lake backend). The resource ref is the table entity ref.
+ *
+ * @public
+ */
+export const TABLE_DATA_RESOURCE_TYPE = 'datalake-table-data';
+
+/**
+ * Allows reading the raw errors and log tails of the job runs that write a table: they quote
+ * row values, so they are for those who may read the table's data.
+ *
+ * @public
+ */
+export const datalakeRunErrorReadPermission = createPermission({
+  name: 'datalake.run.error.read',
+  attributes: { action: 'read' },
+  resourceType: TABLE_DATA_RESOURCE_TYPE,
+});
+
+/**
+ * Every permission of the run status route.
+ *
+ * @public
+ */
+export const datalakeRunPermissions = [datalakeRunErrorReadPermission];

@@ -1,0 +1,381 @@
+/*
+ * The rendered jobs (landing → bronze → silver → gold), executed on the local Spark + Iceberg runtime (Glue 5.0's
+ * versions) over landing files in the layout one DMS full-load-and-cdc task writes, and compared row
+ * for row with the DuckDB replay of the same plan.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common';
+import { DuckDbBronzeReplay } from '../replay/DuckDbBronzeReplay';
+import { listLandingFiles } from '../replay/landingFiles';
+import { asOneDmsTaskLayout, writeLanding } from '../replay/testing';
+import { bronzeTableColumns, planBronzeMerge } from './bronzeMerge';
+import { buildPipelineSpec } from './buildPipelineSpec';
+import { quoteIdentifier, quoteTableName } from './dialect';
+import { parseMysqlDdl } from './mysqlDdl';
+import { loadSparkTemplates, renderSparkJob } from './sparkJobs';
+import {
+  LOCAL_CATALOG,
+  newWarehouse,
+  runOnLocalSpark,
+} from './__testUtils__/localSpark';
+
+jest.setTimeout(300_000);
+
+const REPO = path.resolve(__dirname, '../../../..');
+const GAME_FIXTURE = path.resolve(REPO, '../shared/fixtures/dms/game');
+const ITEM_DDL = `CREATE TABLE game.item_data (item_id bigint NOT NULL PRIMARY KEY,
+  item_name varchar(50), category varchar(50), price bigint);`;
+
+function itemSpec(landingPath: string): PipelineSpec {
+  return buildPipelineSpec(parseMysqlDdl(ITEM_DDL)[0], {
+    landingPath,
+    format: 'parquet',
+    timestampColumn: 'timestamp',
+  });
+}
+
+/** What `datalake:glue:iceberg-table:create` makes on AWS: an Iceberg v2 merge-on-read table. */
+function bronzeTableSetup(spec: PipelineSpec): string[] {
+  const columns = bronzeTableColumns(planBronzeMerge(spec), 'spark')
+    .map(c => `${quoteIdentifier(c.name, 'spark')} ${c.type}`)
+    .join(', ');
+  const table = quoteTableName(
+    [LOCAL_CATALOG, spec.bronze.database, spec.bronze.table],
+    'spark',
+  );
+  return [
+    `CREATE NAMESPACE IF NOT EXISTS ${LOCAL_CATALOG}.${spec.bronze.database}`,
+    `CREATE TABLE ${table} (${columns}) USING iceberg TBLPROPERTIES (` +
+      `'format-version'='2', 'write.delete.mode'='merge-on-read', ` +
+      `'write.update.mode'='merge-on-read', 'write.merge.mode'='merge-on-read')`,
+  ];
+}
+
+/** The silver table as the Iceberg table action creates it: the silver columns, cast or not. */
+function silverTableSetup(spec: PipelineSpec): string[] {
+  const columns = spec.silver.columns
+    .map(c => {
+      const type =
+        c.cast ?? spec.columns.find(b => b.name === c.source)!.sparkType;
+      return `${quoteIdentifier(c.name, 'spark')} ${type}`;
+    })
+    .join(', ');
+  return [
+    `CREATE NAMESPACE IF NOT EXISTS ${LOCAL_CATALOG}.${spec.silver.database}`,
+    `CREATE TABLE ${quoteTableName(
+      [LOCAL_CATALOG, spec.silver.database, spec.silver.table],
+      'spark',
+    )} (${columns}) USING iceberg TBLPROPERTIES ('format-version'='2', ` +
+      `'write.merge.mode'='merge-on-read', 'write.delete.mode'='merge-on-read', ` +
+      `'write.update.mode'='merge-on-read')`,
+  ];
+}
+
+/** Values as text, so that Spark's JSON and DuckDB's JSON compare (BIGINT is a string in DuckDB's). */
+const asText = (rows: Record<string, unknown>[]) =>
+  rows.map(r =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [k, v === null ? null : String(v)]),
+    ),
+  );
+
+describe('the rendered jobs on Spark with Iceberg', () => {
+  it('applies the full load and the date-partitioned CDC files of one DMS task, equal to the DuckDB replay, and applies nothing twice', async () => {
+    const landing = await asOneDmsTaskLayout(GAME_FIXTURE, {
+      datePartitions: true,
+    });
+    const spec = itemSpec(landing);
+    const script = renderSparkJob(
+      'landing_to_bronze',
+      spec,
+      await loadSparkTemplates(path.join(REPO, 'spark-templates')),
+    );
+    const table = `${LOCAL_CATALOG}.${spec.bronze.database}.${spec.bronze.table}`;
+    const sourceColumns = spec.columns.map(c => c.name);
+
+    const spark = await runOnLocalSpark({
+      warehouse: await newWarehouse(),
+      setup: bronzeTableSetup(spec),
+      // The second run finds every file recorded in the first run's commit.
+      runs: [{ script }, { script }],
+      dump: [
+        { table, columns: sourceColumns, orderBy: spec.key },
+        {
+          table: `${table}.snapshots`,
+          columns: ['committed_at', 'operation', 'summary'],
+          orderBy: ['committed_at'],
+        },
+      ],
+    });
+    expect({ status: spark.status, output: spark.output }).toMatchObject({
+      status: 0,
+    });
+    expect(spark.output).toMatch(/applied 2 file\(s\) to/);
+    expect(spark.output).toMatch(
+      /nothing to apply: 2 file\(s\) already applied/,
+    );
+
+    const duckdb = await DuckDBInstance.create(':memory:');
+    const connection = await duckdb.connect();
+    try {
+      const replay = await DuckDbBronzeReplay.create(connection, spec);
+      await replay.apply(
+        await listLandingFiles(landing, 'game', 'item_data', 'parquet'),
+      );
+      const expected = await replay.rowsJson();
+      // 140 loaded + 44 inserted - 3 deleted, and item 117 is updated after its delete.
+      expect(expected).toHaveLength(182);
+      expect(asText(spark.tables[table])).toEqual(asText(expected));
+    } finally {
+      connection.closeSync();
+      duckdb.closeSync();
+    }
+
+    // One commit, which records the files it applied; the rerun committed nothing.
+    const snapshots = spark.tables[`${table}.snapshots`] as {
+      summary: string;
+    }[];
+    expect(snapshots).toHaveLength(1);
+    const summary: Record<string, string> = JSON.parse(snapshots[0].summary);
+    expect(JSON.parse(summary['datalake.applied-files'])).toEqual([
+      'game/item_data/LOAD00000001.parquet',
+      'game/item_data/2023/08/30/20230830-210356.parquet',
+    ]);
+  });
+
+  it('moves the table through bronze, silver and gold, incrementally, with deletes reaching silver through a merge-on-read bronze', async () => {
+    // First the full load alone, then the CDC file (3 deletes among its changes).
+    const all = await asOneDmsTaskLayout(GAME_FIXTURE, {
+      datePartitions: true,
+    });
+    const landing = await writeLanding({});
+    const copy = async (name: string) => {
+      await fs.mkdir(path.dirname(path.join(landing, name)), {
+        recursive: true,
+      });
+      await fs.copyFile(path.join(all, name), path.join(landing, name));
+    };
+    const base = itemSpec(landing);
+    const gold = {
+      database: 'gold',
+      table: 'items_by_category',
+      location: '/unused',
+      sql: `SELECT category, count(*) AS items, sum(price) AS value FROM ${LOCAL_CATALOG}.${base.silver.database}.${base.silver.table} GROUP BY category`,
+      upstream: [`${base.silver.database}.${base.silver.table}`],
+    };
+    const spec: PipelineSpec = { ...base, gold: [gold] };
+    const templates = await loadSparkTemplates(
+      path.join(REPO, 'spark-templates'),
+    );
+    const jobs = [
+      { script: renderSparkJob('landing_to_bronze', spec, templates) },
+      { script: renderSparkJob('bronze_to_silver', spec, templates) },
+      { script: renderSparkJob('silver_to_gold', spec, templates) },
+    ];
+    const silver = `${LOCAL_CATALOG}.${spec.silver.database}.${spec.silver.table}`;
+    const goldTable = `${LOCAL_CATALOG}.gold.items_by_category`;
+    const silverColumns = spec.silver.columns.map(c => c.name);
+    const dump = [
+      { table: silver, columns: silverColumns, orderBy: ['item_id'] },
+      { table: goldTable, orderBy: ['category'] },
+    ];
+    const warehouse = await newWarehouse();
+
+    await copy('game/item_data/LOAD00000001.parquet');
+    const first = await runOnLocalSpark({
+      warehouse,
+      setup: [
+        ...bronzeTableSetup(spec),
+        ...silverTableSetup(spec),
+        `CREATE NAMESPACE IF NOT EXISTS ${LOCAL_CATALOG}.gold`,
+        `CREATE TABLE ${goldTable} (category STRING, items BIGINT, value BIGINT) USING iceberg`,
+      ],
+      runs: jobs,
+      dump,
+    });
+    expect({ status: first.status, output: first.output }).toMatchObject({
+      status: 0,
+    });
+    expect(first.tables[silver]).toHaveLength(140);
+
+    await copy('game/item_data/2023/08/30/20230830-210356.parquet');
+    const second = await runOnLocalSpark({ warehouse, runs: jobs, dump });
+    expect({ status: second.status, output: second.output }).toMatchObject({
+      status: 0,
+    });
+    expect(second.output).toMatch(/merged bronze snapshots \(\d+, \d+\]/);
+
+    // Silver equals the DuckDB replay of bronze, renamed; gold equals its SQL over that.
+    const duckdb = await DuckDBInstance.create(':memory:');
+    const connection = await duckdb.connect();
+    try {
+      const replay = await DuckDbBronzeReplay.create(connection, spec);
+      await replay.apply(
+        await listLandingFiles(landing, 'game', 'item_data', 'parquet'),
+      );
+      const bronzeRows = await replay.rowsJson();
+      expect(bronzeRows).toHaveLength(182);
+      const renamed = bronzeRows.map(r =>
+        Object.fromEntries(spec.silver.columns.map(c => [c.name, r[c.source]])),
+      );
+      expect(asText(second.tables[silver])).toEqual(asText(renamed));
+      const reader = await connection.runAndReadAll(
+        `SELECT category, count(*) AS items, sum(price) AS value FROM ${quoteIdentifier(
+          spec.bronze.table,
+          'duckdb',
+        )} GROUP BY category ORDER BY category`,
+      );
+      expect(asText(second.tables[goldTable])).toEqual(
+        asText(reader.getRowObjectsJson()),
+      );
+    } finally {
+      connection.closeSync();
+      duckdb.closeSync();
+    }
+  });
+
+  it('agrees with the DuckDB replay row for row on the hard cases, over two runs with a late file', async () => {
+    // Names that need quoting in both dialects and normalising for Glue; CSV landing with the
+    // commit timestamp after Op and the change sequence last, as our DMS endpoint writes them.
+    const ddl = `CREATE TABLE \`Order Items\` (\`order-id\` INT NOT NULL, \`line\` SMALLINT UNSIGNED NOT NULL,
+      \`Größe\` VARCHAR(20), \`select\` DECIMAL(10,2), PRIMARY KEY (\`order-id\`, \`line\`));`;
+    const dir = 'shop/Order Items';
+    const ts = '2024-01-01 10:00:00.000000';
+    const batches: Record<string, string>[] = [
+      {
+        [`${dir}/LOAD00000001.csv`]:
+          ',1,1,loaded,1.00,\n,2,1,other,2.00,\n,3,1,nulled,3.00,\n,4,1,tie,4.00,\n',
+        [`${dir}/2024/01/01/20240101-100000000.csv`]: [
+          // several changes to one key in one file: the last one wins
+          'U,2024-01-01 10:00:00.000001,1,1,up,1.10,',
+          'D,2024-01-01 10:00:00.000002,1,1,up,1.10,',
+          'I,2024-01-01 10:00:00.000003,1,1,back,1.20,',
+          // delete, re-inserted in the next file
+          'D,2024-01-01 10:00:00.000004,2,1,other,2.00,',
+          // a delete of a key nobody knows
+          'D,2024-01-01 10:00:00.000005,99,9,ghost,9.00,',
+          // an update to NULL
+          'U,2024-01-01 10:00:00.000006,3,1,,,',
+          // equal commit timestamps: the change sequence decides, not the row order
+          `U,${ts},4,1,seq-3,4.30,00000000000000000003`,
+          `U,${ts},4,1,seq-1,4.10,00000000000000000001`,
+          `U,${ts},4,1,seq-2,4.20,00000000000000000002`,
+          '',
+        ].join('\n'),
+        [`${dir}/2024/01/01/20240101-110000000.csv`]: [
+          'I,2024-01-01 11:00:00,2,1,reborn,7.00,',
+          'U,2024-01-01 11:00:00,1,1,final,1.30,',
+          '',
+        ].join('\n'),
+      },
+      {
+        // A late file, named before the ones applied: its older changes must not win.
+        [`${dir}/2024/01/01/20240101-093000000.csv`]: [
+          'U,2024-01-01 09:30:00,1,1,stale,0.10,',
+          'I,2024-01-01 09:30:00,5,1,late-new,5.00,',
+          '',
+        ].join('\n'),
+      },
+    ];
+    const landing = await writeLanding({});
+    const spec = buildPipelineSpec(parseMysqlDdl(ddl)[0], {
+      schema: 'shop',
+      landingPath: landing,
+      format: 'csv',
+      timestampColumn: 'ts',
+      sequenceColumn: 'seq',
+    });
+    const script = renderSparkJob(
+      'landing_to_bronze',
+      spec,
+      await loadSparkTemplates(path.join(REPO, 'spark-templates')),
+    );
+    const table = quoteTableName(
+      [LOCAL_CATALOG, spec.bronze.database, spec.bronze.table],
+      'spark',
+    );
+    const columns = [
+      ...spec.columns.map(c => c.name),
+      '_dl_op',
+      '_dl_change_seq',
+    ];
+    const warehouse = await newWarehouse();
+    const duckdb = await DuckDBInstance.create(':memory:');
+    const connection = await duckdb.connect();
+    try {
+      await connection.run(`SET TimeZone = 'UTC'`);
+      const replay = await DuckDbBronzeReplay.create(connection, spec);
+      for (const [i, batch] of batches.entries()) {
+        await writeLanding(batch, landing);
+        const spark = await runOnLocalSpark({
+          warehouse,
+          setup: i === 0 ? bronzeTableSetup(spec) : [],
+          runs: [{ script }],
+          dump: [{ table, columns, orderBy: spec.key }],
+        });
+        expect({ status: spark.status, output: spark.output }).toMatchObject({
+          status: 0,
+        });
+        const applied = await replay.appliedFiles();
+        await replay.apply(
+          (
+            await listLandingFiles(landing, 'shop', 'Order Items', 'csv')
+          ).filter(f => !applied.has(f.name)),
+        );
+        const reader = await connection.runAndReadAll(
+          `SELECT ${columns
+            .map(c => quoteIdentifier(c, 'duckdb'))
+            .join(', ')} FROM ${quoteIdentifier(
+            spec.bronze.table,
+            'duckdb',
+          )} ORDER BY ${spec.key
+            .map(k => quoteIdentifier(k, 'duckdb'))
+            .join(', ')}`,
+        );
+        expect(asText(spark.tables[table])).toEqual(
+          asText(reader.getRowObjectsJson()),
+        );
+      }
+      // What both engines agree on is what the semantics say.
+      const final = await replay.rowsJson();
+      expect(asText(final)).toEqual(
+        asText([
+          { order_id: 1, line: 1, grosse: 'final', select: '1.30' },
+          { order_id: 2, line: 1, grosse: 'reborn', select: '7.00' },
+          { order_id: 3, line: 1, grosse: null, select: null },
+          { order_id: 4, line: 1, grosse: 'seq-3', select: '4.30' },
+          { order_id: 5, line: 1, grosse: 'late-new', select: '5.00' },
+        ]),
+      );
+    } finally {
+      connection.closeSync();
+      duckdb.closeSync();
+    }
+  });
+
+  it('fails, naming the folder, when the table has no landing file and none was ever applied', async () => {
+    const landing = await writeLanding({
+      'game/other/LOAD00000001.parquet': '',
+    });
+    const spec = itemSpec(landing);
+    const script = renderSparkJob(
+      'landing_to_bronze',
+      spec,
+      await loadSparkTemplates(path.join(REPO, 'spark-templates')),
+    );
+    const table = `${LOCAL_CATALOG}.${spec.bronze.database}.${spec.bronze.table}`;
+    const spark = await runOnLocalSpark({
+      warehouse: await newWarehouse(),
+      setup: bronzeTableSetup(spec),
+      runs: [{ script }],
+      dump: [{ table }],
+    });
+    expect(spark.status).toBe(1);
+    expect(spark.output).toContain(
+      `datalake job failed: no parquet files under ${landing}/game/item_data/`,
+    );
+    expect(spark.tables[table]).toEqual([]);
+  });
+});
