@@ -2,7 +2,7 @@ import { ServiceDefinition } from '../core/types';
 import { dmsService } from './dms';
 import { glueService } from './glue';
 import { lakeFormationService } from './lakeformation';
-import { logsService } from './logs';
+import { logsService } from './cloudwatchlogs';
 import { s3Service } from './s3';
 import { secretsManagerService } from './secretsmanager';
 import { stepFunctionsService } from './stepfunctions';

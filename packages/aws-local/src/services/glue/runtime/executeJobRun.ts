@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ServiceContext } from '../../../core/types';
-import { appendLogEvents } from '../../logs';
+import { appendLogEvents } from '../../cloudwatchlogs';
 import { JobArgumentsError, sparkRunSettings } from './glueJobArguments';
 import { findSparkRuntime } from './sparkHome';
 import { SparkDriverPool } from './SparkDriverPool';
