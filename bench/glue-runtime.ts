@@ -112,7 +112,9 @@ async function perRunOverhead() {
         );
         if (JobRun!.JobRunState === 'SUCCEEDED') break;
         if (!['STARTING', 'RUNNING'].includes(JobRun!.JobRunState!)) {
-          throw new Error(`run ${JobRun!.JobRunState}: ${JobRun!.ErrorMessage}`);
+          throw new Error(
+            `run ${JobRun!.JobRunState}: ${JobRun!.ErrorMessage}`,
+          );
         }
         await new Promise(r => setTimeout(r, 50));
       }
@@ -131,7 +133,10 @@ async function perRunOverhead() {
     }
     return {
       firstRunOnNewDriverMs: Math.round(firstRunMs),
-      warmRunMs: { median: Math.round(median(warm)), runs: warm.map(Math.round) },
+      warmRunMs: {
+        median: Math.round(median(warm)),
+        runs: warm.map(Math.round),
+      },
       coldSparkSubmitMs: {
         median: Math.round(median(cold)),
         runs: cold.map(Math.round),
@@ -268,7 +273,9 @@ async function main() {
     merge.find(m => m.mode === mode && m.batch === batch)?.seconds;
   const result = {
     benchmark: 'glue-runtime',
-    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    machine: `${os.cpus().length} cores, ${Math.round(
+      os.totalmem() / 2 ** 30,
+    )} GiB`,
     runtime: 'Spark 3.5.4, Iceberg 1.7.1 (Glue 5.0), local[2]',
     perRunOverhead: overhead,
     bronzeMerge: {
