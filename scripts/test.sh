@@ -58,6 +58,8 @@ spark_tests() {
 }
 spark_summary=""
 step "Spark runtime tests (pytest, local Spark + Iceberg)" spark_tests
+# The platform team's CDK app synthesises offline (no AWS account, no network), cdk-nag included.
+step "CDK synth of infra/" yarn workspace @datalake-portal/infra synth
 step "backend on PostgreSQL with the production config" bash scripts/check-production-backend.sh
 step "browser tests" bash scripts/e2e.sh
 
