@@ -98,7 +98,6 @@ describe('DMS full load into the emulated S3', () => {
         ],
       },
     });
-    const started = Date.now();
     await startTask(setup, arn);
     const finished = await waitForTask(setup, arn, t => t.Status === 'stopped');
     expect(finished.StopReason).toBe('Stop Reason FULL_LOAD_ONLY_FINISHED');
@@ -107,8 +106,6 @@ describe('DMS full load into the emulated S3', () => {
       TablesLoaded: Object.keys(counts).length,
       TablesErrored: 0,
     });
-    // eslint-disable-next-line no-console
-    console.log(`Sakila full load took ${Date.now() - started} ms`);
 
     const keys = await listKeys(setup, BUCKET);
     const byTable = new Map<string, string[]>();

@@ -244,20 +244,24 @@ export const jobRunOperations = {
     };
     const timeoutMinutes =
       input.Timeout ?? (job.Timeout as number | undefined) ?? 2880;
+    const id = newRunId();
+    // What every run records, executed or simulated.
+    const base = {
+      Id: id,
+      JobName: jobName,
+      Attempt: 0,
+      PreviousRunId: input.JobRunId,
+      Arguments: args,
+      StartedOn: nowMs / 1000,
+      Timeout: timeoutMinutes,
+      WorkerType: input.WorkerType ?? (job.WorkerType as string | undefined),
+      NumberOfWorkers:
+        input.NumberOfWorkers ?? (job.NumberOfWorkers as number | undefined),
+      GlueVersion: job.GlueVersion as string | undefined,
+    };
     if (ctx.settings.glueJobExecution !== 'simulated') {
-      const id = newRunId();
       runs(ctx).put(runKey(jobName, id), {
-        Id: id,
-        JobName: jobName,
-        Attempt: 0,
-        PreviousRunId: input.JobRunId,
-        Arguments: args,
-        StartedOn: nowMs / 1000,
-        Timeout: timeoutMinutes,
-        WorkerType: input.WorkerType ?? (job.WorkerType as string | undefined),
-        NumberOfWorkers:
-          input.NumberOfWorkers ?? (job.NumberOfWorkers as number | undefined),
-        GlueVersion: job.GlueVersion as string | undefined,
+        ...base,
         execution: { state: 'STARTING' },
       });
       void executeJobRun(
@@ -288,19 +292,8 @@ export const jobRunOperations = {
     if (forcedFailure) failNext(ctx).delete(jobName);
     const fails = forcedFailure || args[FAIL_ARGUMENT] === 'true';
     const runningAtMs = nowMs + startingMs / speed(ctx);
-    const id = newRunId();
     runs(ctx).put(runKey(jobName, id), {
-      Id: id,
-      JobName: jobName,
-      Attempt: 0,
-      PreviousRunId: input.JobRunId,
-      Arguments: args,
-      StartedOn: nowMs / 1000,
-      Timeout: timeoutMinutes,
-      WorkerType: input.WorkerType ?? (job.WorkerType as string | undefined),
-      NumberOfWorkers:
-        input.NumberOfWorkers ?? (job.NumberOfWorkers as number | undefined),
-      GlueVersion: job.GlueVersion as string | undefined,
+      ...base,
       plan: {
         runningAtMs,
         endsAtMs: runningAtMs + runningMs / speed(ctx),

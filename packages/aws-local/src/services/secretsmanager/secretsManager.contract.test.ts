@@ -79,7 +79,8 @@ describe('Secrets Manager emulator, through the AWS SDK', () => {
     }
     for (const SecretId of [
       'nope',
-      `${partial}-XXXXXX`,
+      // the right name with another secret's random suffix
+      `${partial}-zzzzzz`,
       partial.replace('eu-west-1', 'us-east-1'),
     ]) {
       await expect(

@@ -190,6 +190,35 @@ export async function startAccessTestBackend(
       }) ?? { result: AuthorizeResult.ALLOW }
     );
   };
+  /** The permissions service of each mode: Backstage's own, allow-all, or the portal's policy. */
+  const permissionsFor = (mode: typeof options.permissions) => {
+    if (mode === 'framework-off') return permissionsServiceFactory;
+    if (mode === 'allow-all') {
+      return mockServices.permissions.factory({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+    return createServiceFactory({
+      service: coreServices.permissions,
+      deps: {},
+      factory: () => ({
+        async authorize(requests: any[], opts: any) {
+          return requests.map(
+            r =>
+              decide(
+                r.permission,
+                opts.credentials,
+              ) as DefinitivePolicyDecision,
+          );
+        },
+        async authorizeConditional(requests: any[], opts: any) {
+          return requests.map(r =>
+            decide(r.permission, opts.credentials),
+          ) as any;
+        },
+      }),
+    });
+  };
 
   const catalog = catalogServiceMock({
     entities: [
@@ -284,31 +313,7 @@ export async function startAccessTestBackend(
           },
         }),
       }),
-      // eslint-disable-next-line no-nested-ternary
-      options.permissions === 'framework-off'
-        ? permissionsServiceFactory
-        : options.permissions === 'allow-all'
-        ? mockServices.permissions.factory({ result: AuthorizeResult.ALLOW })
-        : createServiceFactory({
-            service: coreServices.permissions,
-            deps: {},
-            factory: () => ({
-              async authorize(requests: any[], opts: any) {
-                return requests.map(
-                  r =>
-                    decide(
-                      r.permission,
-                      opts.credentials,
-                    ) as DefinitivePolicyDecision,
-                );
-              },
-              async authorizeConditional(requests: any[], opts: any) {
-                return requests.map(r =>
-                  decide(r.permission, opts.credentials),
-                ) as any;
-              },
-            }),
-          }),
+      permissionsFor(options.permissions),
       createServiceFactory({
         service: notificationService,
         deps: {},

@@ -36,18 +36,24 @@ export function liveRuns(ctx: ServiceContext): Set<string> {
   );
 }
 
+/**
+ * The emulator's pool of warm drivers, or why there is none. The runtime is looked up once per
+ * emulator (it is files on disk), not on every run.
+ */
 function driverPool(
   ctx: ServiceContext,
 ): SparkDriverPool | { missing: string } {
-  const runtime = findSparkRuntime(
-    (ctx.settings.sparkHome as string | undefined) ?? undefined,
-  );
-  if ('missing' in runtime) return runtime;
-  const endpoint = String(ctx.settings.endpointUrl ?? 'http://127.0.0.1:4566');
-  return ctx.resource(
+  return ctx.resource<SparkDriverPool | { missing: string; close(): void }>(
     POOL,
-    () =>
-      new SparkDriverPool(
+    () => {
+      const runtime = findSparkRuntime(
+        (ctx.settings.sparkHome as string | undefined) ?? undefined,
+      );
+      if ('missing' in runtime) return { ...runtime, close() {} };
+      const endpoint = String(
+        ctx.settings.endpointUrl ?? 'http://127.0.0.1:4566',
+      );
+      return new SparkDriverPool(
         runtime,
         Math.max(1, ctx.settings.glueSparkWorkers),
         {
@@ -59,7 +65,8 @@ function driverPool(
           AWS_REGION: ctx.region,
         },
         s3FileSystemConf(endpoint),
-      ),
+      );
+    },
   );
 }
 
