@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   CreateEndpointCommand,
   CreateReplicationInstanceCommand,
+  waitUntilReplicationInstanceAvailable,
   CreateReplicationTaskCommand,
   DatabaseMigrationServiceClient,
   DescribeReplicationTasksCommand,
@@ -100,6 +101,18 @@ export async function dmsSetup(
       ReplicationInstanceIdentifier: 'rep',
       ReplicationInstanceClass: 'dms.t3.medium',
     }),
+  );
+  // The instance is `creating` for a while, as on AWS: wait for it as a client must.
+  await waitUntilReplicationInstanceAvailable(
+    { client: dms, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+    {
+      Filters: [
+        {
+          Name: 'replication-instance-arn',
+          Values: [instance.ReplicationInstance!.ReplicationInstanceArn!],
+        },
+      ],
+    },
   );
   const source = await dms.send(
     new CreateEndpointCommand({
