@@ -48,6 +48,8 @@ export interface FlushReport {
   flushedSeq: Record<string, string>;
   /** From the commit of the batch's last change to the file in S3. */
   latencyMs: number;
+  /** From the commit of the batch's last change to the capture reading it from the binlog. */
+  sourceLatencyMs: number;
 }
 
 export interface CdcOptions {
@@ -63,9 +65,18 @@ export interface CdcOptions {
   /** Commits before this time are skipped (`CdcStartTime`). */
   startTime?: Date;
   flushedSeq: Record<string, string>;
+  /**
+   * Tables fully loaded after CDC began (added to the mappings, then resumed): the binlog
+   * position read before each load. Their changes committed up to it are in the LOAD files.
+   */
+  loadedAt?: Record<string, BinlogPosition>;
+  /** `ChangeProcessingDdlHandlingPolicy.HandleSourceTableAltered` at the time of the DDL. */
+  applyAlter(): boolean;
   onFlush(report: FlushReport): void;
-  onDdl(table: string): void;
-  onTruncate(table: string): Promise<void>;
+  /** A DDL on a selected table was captured; `applied` says whether the target follows it. */
+  onDdl(table: string, applied: boolean): void;
+  /** Resolves to whether the target followed the TRUNCATE. */
+  onTruncate(table: string): Promise<boolean>;
   onError(error: Error): void;
   timeoutMs: number;
 }
@@ -79,6 +90,8 @@ interface Change {
 }
 
 interface Batch {
+  /** The plan its records were encoded with: a DDL's new plan starts a new batch. */
+  plan: TablePlan;
   records: EncodedRecord[];
   bytes: number;
   counts: ChangeCounts;
@@ -87,6 +100,8 @@ interface Batch {
   /** Checkpoint before the batch's first change. */
   startCheckpoint: CdcCheckpoint;
   lastSeq: bigint;
+  /** When the batch's last change was read from the binlog. */
+  lastReadMs: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -140,6 +155,8 @@ export class BinlogCapture {
   private committed: CdcCheckpoint;
   private transaction: Change[] = [];
   private readonly batches = new Map<string, Batch>();
+  /** Batches taken out of `batches` and waiting in the queue to be written. */
+  private readonly detached = new Set<Batch>();
   private readonly lastFileName = new Map<string, string>();
   private readonly flushedSeq: Record<string, string>;
   private queue: Promise<void> = Promise.resolve();
@@ -237,41 +254,76 @@ export class BinlogCapture {
     }
   }
 
+  /**
+   * Binlog events handled in the queue rather than at once: after a DDL, until its step (flush,
+   * re-read of the columns, TRUNCATE's delete) is done, commits wait behind it, so that a change
+   * right after an ALTER TABLE is written with the new columns and one right after a TRUNCATE is
+   * not deleted with the old files.
+   */
+  private deferred = 0;
+
+  private inOrder(step: () => Promise<void> | void) {
+    if (this.deferred === 0) {
+      step();
+      return;
+    }
+    this.defer(step);
+  }
+
+  private defer(step: () => Promise<void> | void) {
+    this.deferred += 1;
+    this.enqueue(async () => {
+      try {
+        await step();
+      } finally {
+        this.deferred -= 1;
+      }
+    });
+  }
+
   private commit(event: any) {
     const commit = new Date(event.timestamp);
     const position = { file: this.file, position: event.nextPosition };
     const changes = this.transaction;
     this.transaction = [];
-    const skip = this.options.startTime && commit < this.options.startTime;
-    for (const change of changes) {
-      this.seq += 1n;
-      if (skip) continue;
-      const flushed = this.flushedSeq[change.table];
-      if (flushed !== undefined && this.seq <= BigInt(flushed)) continue;
-      this.add(change, commit, this.seq);
-    }
-    this.committed = { ...position, seq: this.seq.toString() };
+    this.inOrder(() => {
+      const skip = this.options.startTime && commit < this.options.startTime;
+      for (const change of changes) {
+        this.seq += 1n;
+        if (skip) continue;
+        const flushed = this.flushedSeq[change.table];
+        if (flushed !== undefined && this.seq <= BigInt(flushed)) continue;
+        // A table loaded after CDC began holds its earlier commits in its LOAD files already.
+        const loadedAt = this.options.loadedAt?.[change.table];
+        if (loadedAt && !before(loadedAt, position)) continue;
+        this.add(change, commit, this.seq);
+      }
+      this.committed = { ...position, seq: this.seq.toString() };
+    });
   }
 
   private ddl(kind: 'truncate' | 'alter', table: string, event: any) {
-    this.enqueue(async () => {
+    const position = { file: this.file, position: event.nextPosition };
+    this.defer(async () => {
       await this.flushTable(table);
+      let applied = true;
       if (kind === 'truncate') {
-        await this.options.onTruncate(table);
-      } else {
+        applied = await this.options.onTruncate(table);
+      } else if (this.options.applyAlter()) {
+        // HandleSourceTableAltered true: later files carry the table's new columns.
         const plan = this.options.plans.get(table)!;
         this.options.plans.set(
           table,
           await this.options.replan(plan.sourceSchema, plan.sourceTable),
         );
+      } else {
+        // False: the target keeps the columns it had; rows are still read by column name, so
+        // an added column is left out and the others keep coming.
+        applied = false;
       }
-      this.options.onDdl(table);
+      this.options.onDdl(table, applied);
+      this.committed = { ...position, seq: this.seq.toString() };
     });
-    this.committed = {
-      file: this.file,
-      position: event.nextPosition,
-      seq: this.seq.toString(),
-    };
   }
 
   private add(change: Change, commit: Date, seq: bigint) {
@@ -292,8 +344,19 @@ export class BinlogCapture {
       }),
     );
     let batch = this.batches.get(change.table);
+    if (batch && batch.plan !== plan) {
+      // The table was replanned after an ALTER TABLE while this batch was open: its records
+      // have the old columns, so it is written on its own and the change starts a new one.
+      const old = batch;
+      clearTimeout(old.timer);
+      this.batches.delete(change.table);
+      this.detached.add(old);
+      this.enqueue(() => this.writeBatch(change.table, old));
+      batch = undefined;
+    }
     if (!batch) {
       batch = {
+        plan,
         records: [],
         bytes: 0,
         counts: zeroCounts(),
@@ -301,6 +364,7 @@ export class BinlogCapture {
         lastCommit: commit,
         startCheckpoint: { ...this.committed },
         lastSeq: seq,
+        lastReadMs: 0,
       };
       this.batches.set(change.table, batch);
       const intervalMs =
@@ -316,6 +380,7 @@ export class BinlogCapture {
     batch.bytes += record.bytes;
     batch.lastCommit = commit;
     batch.lastSeq = seq;
+    batch.lastReadMs = this.options.ctx.clock.now().getTime();
     const key = ({ I: 'inserts', U: 'updates', D: 'deletes' } as const)[
       change.op
     ];
@@ -335,7 +400,7 @@ export class BinlogCapture {
   /** The position from which a restart loses nothing: before the oldest change not in S3. */
   private safeCheckpoint(): CdcCheckpoint {
     let safe = this.committed;
-    for (const batch of this.batches.values()) {
+    for (const batch of [...this.batches.values(), ...this.detached]) {
       if (before(batch.startCheckpoint, safe)) safe = batch.startCheckpoint;
     }
     return safe;
@@ -346,8 +411,13 @@ export class BinlogCapture {
     if (!batch) return;
     clearTimeout(batch.timer);
     this.batches.delete(table);
+    this.detached.add(batch);
+    await this.writeBatch(table, batch);
+  }
+
+  private async writeBatch(table: string, batch: Batch) {
     const { ctx, settings } = this.options;
-    const plan = this.options.plans.get(table)!;
+    const plan = batch.plan;
     const folder =
       tableFolder(settings, plan.targetSchema, plan.targetTable) +
       datePartitionFolder(settings, batch.firstCommit);
@@ -368,6 +438,7 @@ export class BinlogCapture {
       `${folder}${name}`,
       fileBody(settings, recordColumns(settings, plan, 'cdc'), batch.records),
     );
+    this.detached.delete(batch);
     this.flushedSeq[table] = batch.lastSeq.toString();
     this.options.onFlush({
       table,
@@ -375,6 +446,7 @@ export class BinlogCapture {
       checkpoint: this.safeCheckpoint(),
       flushedSeq: { ...this.flushedSeq },
       latencyMs: ctx.clock.now().getTime() - batch.lastCommit.getTime(),
+      sourceLatencyMs: batch.lastReadMs - batch.lastCommit.getTime(),
     });
   }
 

@@ -12,6 +12,7 @@ import { clearTableFolder, loadTable } from './fullLoad';
 import { tableFolder } from './landingWriter';
 import { LandingSettings, landingSettings } from './s3Settings';
 import {
+  BinlogPosition,
   checkCdcReady,
   connectSource,
   currentBinlogPosition,
@@ -30,6 +31,8 @@ export interface TableRun extends ChangeCounts {
   /** Rows written to LOAD files. */
   loadedRows: number;
   state: 'Before load' | 'Full load' | 'Table completed' | 'Table error';
+  /** DDLs the target followed (`AppliedDdls`); `ddls` counts every DDL captured. */
+  appliedDdls?: number;
   loadStartMs?: number;
   loadEndMs?: number;
   lastUpdateMs?: number;
@@ -50,8 +53,12 @@ export interface TaskRun {
   /** Where CDC resumes, and the last change sequence each table wrote. */
   checkpoint?: CdcCheckpoint;
   flushedSeq?: Record<string, string>;
+  /** Tables loaded after CDC began, with the binlog position read before their load. */
+  loadedAt?: Record<string, BinlogPosition>;
   /** Commit to file in S3 of the last CDC batch. */
   cdcLatencyMs?: number;
+  /** Commit to the capture reading it, for the last change of that batch. */
+  cdcSourceLatencyMs?: number;
   cdcStartPosition?: string;
   cdcStartTimeMs?: number;
 }
@@ -212,6 +219,7 @@ class Replication {
           updates: 0,
           deletes: 0,
           ddls: 0,
+          appliedDdls: 0,
         };
       });
       const withCdc = task.MigrationType !== 'full-load';
@@ -242,6 +250,7 @@ class Replication {
         tables,
         checkpoint: start,
         flushedSeq: resume ? r.flushedSeq : {},
+        loadedAt: resume ? r.loadedAt : undefined,
       }));
 
       // Full load: every table on a fresh start or reload, and on a resume the tables the
@@ -263,6 +272,17 @@ class Replication {
       );
       for (const table of toLoad) {
         const key = tableKey(table);
+        if (resume && withCdc) {
+          // A table added to a task that was already capturing: CDC resumes from before this
+          // load, so its changes up to here must not be written again as CDC records. DMS loads
+          // a table added to the mappings of a stopped task when it resumes, and the other
+          // tables go on with CDC ("Modifying a task", CHAP_Tasks.Modifying.html).
+          const at = await currentBinlogPosition(connection);
+          patchRun(ctx, arn, startedAtMs, r => ({
+            ...r,
+            loadedAt: { ...r.loadedAt, [key]: at },
+          }));
+        }
         patchTable(ctx, arn, startedAtMs, key, t => ({
           ...t,
           state: 'Full load',
@@ -335,6 +355,13 @@ class Replication {
       start,
       startTime,
       flushedSeq: run?.flushedSeq ?? {},
+      loadedAt: tasks(ctx).get(arn)?.run?.loadedAt,
+      // Task settings are read at each DDL; the defaults are true
+      // (CHAP_Tasks.CustomizingTasks.TaskSettings.DDLHandling.html).
+      applyAlter: () =>
+        JSON.parse(tasks(ctx).get(arn)?.ReplicationTaskSettings || '{}')
+          .ChangeProcessingDdlHandlingPolicy?.HandleSourceTableAltered !==
+        false,
       timeoutMs,
       onFlush: report =>
         patchRun(ctx, arn, startedAtMs, r => ({
@@ -342,6 +369,7 @@ class Replication {
           checkpoint: report.checkpoint,
           flushedSeq: report.flushedSeq,
           cdcLatencyMs: report.latencyMs,
+          cdcSourceLatencyMs: report.sourceLatencyMs,
           tables: r.tables?.map(t =>
             tableKey(t) === report.table
               ? {
@@ -354,10 +382,11 @@ class Replication {
               : t,
           ),
         })),
-      onDdl: table =>
+      onDdl: (table, applied) =>
         patchTable(ctx, arn, startedAtMs, table, t => ({
           ...t,
           ddls: t.ddls + 1,
+          appliedDdls: (t.appliedDdls ?? 0) + (applied ? 1 : 0),
           lastUpdateMs: nowMs(ctx),
         })),
       onTruncate: async table => {
@@ -370,7 +399,7 @@ class Replication {
           settingsJson.ChangeProcessingDdlHandlingPolicy
             ?.HandleSourceTableTruncated === false
         ) {
-          return;
+          return false;
         }
         const plan = plans.get(table)!;
         await clearTableFolder(
@@ -378,6 +407,7 @@ class Replication {
           settings.bucketName,
           tableFolder(settings, plan.targetSchema, plan.targetTable),
         );
+        return true;
       },
       onError: error => this.fail(error),
     });

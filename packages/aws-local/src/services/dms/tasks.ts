@@ -272,6 +272,7 @@ export const taskOperations = {
             tables: previous.tables,
             checkpoint: previous.checkpoint,
             flushedSeq: previous.flushedSeq,
+            loadedAt: previous.loadedAt,
             fullLoadStartMs: previous.fullLoadStartMs,
             fullLoadFinishMs: previous.fullLoadFinishMs,
           }
@@ -331,7 +332,7 @@ export const taskOperations = {
       AppliedInserts: table.inserts,
       AppliedDeletes: table.deletes,
       AppliedUpdates: table.updates,
-      AppliedDdls: table.ddls,
+      AppliedDdls: table.appliedDdls ?? table.ddls,
       FullLoadRows: table.loadedRows,
       FullLoadCondtnlChkFailedRows: 0,
       FullLoadErrorRows: 0,
@@ -374,14 +375,19 @@ export const taskOperations = {
 export const taskAdminRoutes = {
   /**
    * `POST /_aws-local/dms/task-latency {ReplicationTaskArn}`: the CDC latency of the task's last
-   * batch (commit in the source to file in S3), which DMS reports as the CloudWatch metric
-   * CDCLatencyTarget rather than through its API.
+   * batch. DMS reports latency only as the CloudWatch task metrics CDCLatencySource (commit in
+   * the source to the change being read) and CDCLatencyTarget (commit to the change being in the
+   * target), in seconds (CHAP_Monitoring.html, "Replication task metrics");
+   * DescribeReplicationTasks' ReplicationTaskStats has no latency field. The emulator has no
+   * CloudWatch metrics, so it answers here, in milliseconds. MySQL binlog commit times are whole
+   * seconds, so both figures can be up to a second too high.
    */
   'task-latency'(input: any, ctx: ServiceContext) {
     const arn = requireArn(input, 'ReplicationTaskArn');
     const task = getTaskOrThrow(ctx, arn);
     return {
       ReplicationTaskArn: arn,
+      CDCLatencySourceMillis: task.run?.cdcSourceLatencyMs ?? null,
       CDCLatencyTargetMillis: task.run?.cdcLatencyMs ?? null,
       Checkpoint: task.run?.checkpoint ?? null,
     };

@@ -70,6 +70,8 @@ function runSqlScript(sql: string): Promise<void> {
 export async function loadSakila(database: string) {
   const retarget = (sql: string) =>
     sql
+      // The fixture's own first statement would drop the demo's `sakila` database.
+      .replace(/^DROP SCHEMA IF EXISTS sakila;/m, '')
       .replace(/^CREATE SCHEMA sakila;/m, `CREATE DATABASE \`${database}\`;`)
       .replace(/^USE sakila;/gm, `USE \`${database}\`;`)
       .replace(/\bsakila\./g, `\`${database}\`.`)
@@ -143,6 +145,8 @@ export async function createTask(
     tableMappings: unknown;
     migrationType?: 'full-load' | 'cdc' | 'full-load-and-cdc';
     taskSettings?: unknown;
+    cdcStartPosition?: string;
+    cdcStartTime?: Date;
   },
 ) {
   targets += 1;
@@ -168,6 +172,8 @@ export async function createTask(
       ReplicationTaskSettings: options.taskSettings
         ? JSON.stringify(options.taskSettings)
         : undefined,
+      CdcStartPosition: options.cdcStartPosition,
+      CdcStartTime: options.cdcStartTime,
     }),
   );
   const arn = created.ReplicationTask!.ReplicationTaskArn!;
@@ -293,3 +299,22 @@ export async function duckdb(sql: string): Promise<Record<string, any>[]> {
 }
 
 export const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * Reads landing objects with DuckDB after downloading them through GetObject: `query` gets the
+ * local path glob of the downloaded files (`{files}`), e.g. `SELECT * FROM read_parquet({files})`.
+ */
+export async function readLanding(
+  setup: DmsSetup,
+  bucket: string,
+  keys: string[],
+  query: (files: string) => string,
+) {
+  const dir = await download(setup, bucket, keys);
+  try {
+    const files = `[${keys.map(k => sqlString(path.join(dir, k))).join(', ')}]`;
+    return await duckdb(query(files));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
