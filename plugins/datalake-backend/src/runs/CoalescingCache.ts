@@ -2,12 +2,9 @@
  * A read-through cache of AWS answers, one entry per AWS resource, with request coalescing.
  *
  * Within one backend instance concurrent readers of a key share one in-flight promise. Across
- * instances that share a cache store (Redis), the first reader claims a short "loading" key and
- * the others poll for the value instead of calling AWS. Backstage's CacheService has no atomic
- * set-if-absent, so a claim is written and then read back after a short settle delay: when two
- * instances claim at once, the last write wins and only its writer loads. Claims that land further
- * apart than the settle delay see each other's claim before writing. A claim expires after
- * `claimTtlMs`, so a crashed loader delays the others by at most that long.
+ * instances that share a cache store (Redis), the first reader claims a short "loading" key (see
+ * `cacheClaims.ts`) and the others poll for the value instead of calling AWS. A claim expires
+ * after `claimTtlMs`, so a crashed loader delays the others by at most that long.
  *
  * Failures are cached too, for `errorTtlMs`, so that a throttled or failing AWS API is not hit
  * again by every waiting viewer.
@@ -15,6 +12,7 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { assertError, ServiceUnavailableError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
+import { CacheClaims, CacheServiceClaims } from './cacheClaims';
 
 type Entry<T> =
   | { ok: true; value: T; at: string }
@@ -28,10 +26,13 @@ export interface CoalescingCacheOptions {
   ttlMs: number;
   /** How long a failure is kept; defaults to 5 seconds (at most `ttlMs`). */
   errorTtlMs?: number;
+  /**
+   * Who loads a key that several instances miss at once; defaults to claims written through
+   * `cache`, which are best effort (`cacheClaimsFromConfig` picks the store's atomic claims).
+   */
+  claims?: CacheClaims;
   /** How long a claim to load a key lasts; defaults to 10 seconds. */
   claimTtlMs?: number;
-  /** Wait between writing a claim and reading it back; defaults to 30 ms. */
-  settleMs?: number;
   /** Poll interval of readers waiting for another instance; defaults to 50 ms. */
   pollMs?: number;
 }
@@ -56,8 +57,8 @@ export class CoalescingCache {
   private readonly logger: LoggerService;
   private readonly ttlMs: number;
   private readonly errorTtlMs: number;
+  private readonly claims: CacheClaims;
   private readonly claimTtlMs: number;
-  private readonly settleMs: number;
   private readonly pollMs: number;
 
   constructor(options: CoalescingCacheOptions) {
@@ -65,8 +66,9 @@ export class CoalescingCache {
     this.logger = options.logger;
     this.ttlMs = options.ttlMs;
     this.errorTtlMs = Math.min(options.errorTtlMs ?? 5_000, options.ttlMs);
+    this.claims =
+      options.claims ?? new CacheServiceClaims(options.cache, options.logger);
     this.claimTtlMs = options.claimTtlMs ?? 10_000;
-    this.settleMs = options.settleMs ?? 30;
     this.pollMs = options.pollMs ?? 50;
   }
 
@@ -84,6 +86,17 @@ export class CoalescingCache {
       throw toError(entry.error);
     }
     return entry.value as T;
+  }
+
+  /** Drops the answer for `key`, after a change that makes it stale (an execution started). */
+  async forget(key: string): Promise<void> {
+    this.inFlight.delete(key);
+    try {
+      await this.cache.delete(key);
+    } catch (e) {
+      assertError(e);
+      this.logger.warn(`Could not delete cache key ${key}: ${e.message}`);
+    }
   }
 
   private async entry<T>(
@@ -114,16 +127,18 @@ export class CoalescingCache {
     const token = randomUUID();
     const deadline = Date.now() + this.claimTtlMs;
     while (Date.now() < deadline) {
-      if (!(await this.tryRead<string>(claimKey))) {
-        await this.write(claimKey, token, this.claimTtlMs);
-        await sleep(this.settleMs);
-        const holder = await this.tryRead<string>(claimKey);
-        // An unreadable cache store (undefined) means nobody can coordinate: load locally.
-        if (holder === token || holder === undefined) {
-          try {
-            return await this.loadAndStore(key, load, ttlMs);
-          } finally {
-            await this.remove(claimKey);
+      const held = await this.claims.claim(claimKey, token, this.claimTtlMs);
+      // An unusable claim store (undefined) means nobody can coordinate: load locally.
+      if (held !== false) {
+        try {
+          // Another instance may have loaded and released between our miss and our claim.
+          return (
+            (await this.read(key)) ??
+            (await this.loadAndStore(key, load, ttlMs))
+          );
+        } finally {
+          if (held) {
+            await this.claims.release(claimKey, token);
           }
         }
       }
@@ -182,15 +197,6 @@ export class CoalescingCache {
     } catch (e) {
       assertError(e);
       this.logger.warn(`Could not write cache key ${key}: ${e.message}`);
-    }
-  }
-
-  private async remove(key: string) {
-    try {
-      await this.cache.delete(key);
-    } catch (e) {
-      assertError(e);
-      this.logger.warn(`Could not delete cache key ${key}: ${e.message}`);
     }
   }
 }

@@ -43,7 +43,10 @@ beforeAll(async () => {
   entities = await catalogEntities(running);
 });
 
+const opened: DatalakeStatusServices[] = [];
+
 afterAll(async () => {
+  await Promise.all(opened.map(s => s.close()));
   await running?.close();
 });
 
@@ -64,11 +67,16 @@ function app(
           },
         }
       : {};
+  const namespace = options.namespace ?? `datalake-${randomUUID()}`;
   const cache = CacheManager.fromConfig(
     new ConfigReader(cacheConfig),
-  ).forPlugin(options.namespace ?? `datalake-${randomUUID()}`);
+  ).forPlugin(namespace);
+  // One root config, as a backend instance has: the plugin reads the cache store from it too.
   const status = DatalakeStatusServices.create({
-    config: mockServices.rootConfig({ data: config.get() as any }),
+    config: mockServices.rootConfig({
+      data: { ...(config.get() as any), ...cacheConfig },
+    }),
+    cacheNamespace: namespace,
     logger: mockServices.logger.mock(),
     cache,
     catalog: catalogServiceMock({ entities }),
@@ -83,6 +91,7 @@ function app(
       async () => [],
     ),
   });
+  opened.push(status);
   const httpAuth = mockServices.httpAuth();
   return express()
     .use(createLineageRouter({ httpAuth, ...status.routeOptions }))
