@@ -7,6 +7,7 @@
  * than a wrong one.
  */
 import { splitTopLevel } from '@datalake-portal/backstage-plugin-datalake-common';
+import { readGoldSqlRelations } from '@datalake-portal/backstage-plugin-datalake-node';
 
 /** One column-level flow found in a script. @public */
 export interface ScriptColumnFlow {
@@ -120,13 +121,23 @@ function tableAliases(sql: string): Map<string, string> {
   return aliases;
 }
 
+/*
+ * The aliases as the gold SQL check reads them, with Spark's parser: comma joins, subqueries and
+ * CTE bodies included, so lineage names the tables the SQL reads rather than those a pattern
+ * finds. SQL the parser refuses (a gold table from before the check) falls back to the pattern.
+ */
+function parsedAliases(sql: string): Map<string, string> | undefined {
+  const read = readGoldSqlRelations(sql);
+  return read ? new Map(Object.entries(read.aliases)) : undefined;
+}
+
 /** Column flows of a user's gold SELECT, as far as they resolve. */
 export function goldFlowsFromSql(sql: string): ScriptColumnFlow[] {
   const select = /^\s*SELECT\s+(?:DISTINCT\s+)?([\s\S]*?)\s+FROM\s/i.exec(sql);
   if (!select) {
     return [];
   }
-  const aliases = tableAliases(sql);
+  const aliases = parsedAliases(sql) ?? tableAliases(sql);
   const single = new Set(aliases.values()).size === 1;
   const onlyTable = single ? [...aliases.values()][0] : undefined;
   const flows: ScriptColumnFlow[] = [];

@@ -113,6 +113,68 @@ describe('datalake:pipeline:gold:plan', () => {
     expect(error.message).toMatch(message);
   });
 
+  // Each of these got past the regular-expression check this action used before (issue #17).
+  it.each([
+    [
+      'comma-joins a table outside the pipeline',
+      'SELECT COUNT(*) AS n FROM glue_catalog.sakila_silver.actor a, glue_catalog.sakila_silver.film f',
+      /'glue_catalog.sakila_silver.film', which is not one of the chosen silver tables/,
+    ],
+    [
+      "reads another database's table of the same name",
+      'SELECT COUNT(*) AS n FROM sakila_silver.actor a JOIN sakila_bronze.payment p ON true',
+      /from database 'sakila_bronze'/,
+    ],
+    [
+      'reads another database in the catalog',
+      'SELECT COUNT(*) AS n FROM glue_catalog.other_db.actor',
+      /from database 'other_db'/,
+    ],
+    [
+      'reads another table in a subquery',
+      'SELECT COUNT(*) AS n FROM sakila_silver.actor WHERE actor_id IN (SELECT id FROM hr.salaries)',
+      /from database 'hr'/,
+    ],
+    [
+      'reads a file path',
+      'SELECT COUNT(*) AS n FROM sakila_silver.actor a JOIN parquet.`s3://raw-bucket/x/` r ON true',
+      /file path source/,
+    ],
+    [
+      'calls reflect',
+      "SELECT reflect('java.lang.Runtime', 'getRuntime') AS r FROM sakila_silver.actor",
+      /'reflect' is not accepted/,
+    ],
+    [
+      'calls java_method',
+      "SELECT CAST(java_method('java.lang.System', 'getenv', 'HOME') AS string) AS r FROM sakila_silver.actor",
+      /'java_method' is not accepted/,
+    ],
+    [
+      'has two statements',
+      'SELECT COUNT(*) AS n FROM sakila_silver.actor; DROP TABLE sakila_silver.actor',
+      /one statement/,
+    ],
+    [
+      'hides another table in a CTE',
+      'WITH a AS (SELECT * FROM sakila_bronze.actor) SELECT COUNT(*) AS n FROM a',
+      /from database 'sakila_bronze'/,
+    ],
+  ])('refuses SQL that %s, saying where', async (_what, sql, message) => {
+    const error = await run({ table: 'escape', sql }).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(message);
+    expect(error.message).toMatch(/line \d+ column \d+/);
+  });
+
+  it('derives the upstream from the parsed relations, a join included', async () => {
+    const outputs = await run({
+      table: 'paid_actors',
+      sql: 'SELECT COUNT(*) AS n FROM sakila_silver.payment p JOIN sakila_silver.actor a ON p.payment_id = a.actor_id',
+    });
+    expect(outputs.gold[1].upstream).toEqual(['payment', 'actor']);
+  });
+
   it('refuses a pipeline entity without the recorded input', async () => {
     const action = createGoldTablePlanAction(mockedOptions());
     const ctx = actionContext({

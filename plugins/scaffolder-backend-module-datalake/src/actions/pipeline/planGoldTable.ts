@@ -6,7 +6,9 @@ import {
   SILVER_COLUMN_NAME_PATTERN,
   SilverColumnSchema,
 } from '@datalake-portal/backstage-plugin-datalake-common';
+import { assertGoldSql } from '@datalake-portal/backstage-plugin-datalake-node';
 import { PipelineActionOptions } from '../glue/actionSupport';
+import { goldSqlScope } from '../glue/goldSqlScope';
 import { requirePipelineConfig } from '../glue/pipelineConfig';
 import { pipelineNameOf, resolvePipeline } from '../glue/pipelineSpecs';
 import { IngestionRecord, readIngestionRecord } from './ingestionRecord';
@@ -93,11 +95,21 @@ export function createGoldTablePlanAction(options: PipelineActionOptions) {
             'string',
         }));
       }
+      // The parsed check decides what the SQL reads; the preview only derives the columns.
+      const { relations } = assertGoldSql(
+        sql,
+        goldSqlScope(
+          base,
+          { upstreamTables: [] },
+          config,
+          Object.keys(silverSchemas),
+        ),
+      );
       const preview = previewGoldColumns(sql, silverSchemas);
       if (preview.problems.length > 0) {
         throw new InputError(preview.problems.join('\n'));
       }
-      const upstream = preview.tables.map(
+      const upstream = relations.map(
         silver => base.specs.find(s => s.silver.table === silver)!.source.table,
       );
       const gold = [
