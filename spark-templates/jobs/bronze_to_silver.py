@@ -42,6 +42,24 @@ def bronze_changes(spark, bronze, key, start, end):
     return upserts.unionByName(deletes).withColumn("_dl_change_ordinal", F.lit(0))
 
 
+def check_casts(spark, gen):
+    """Fails the job, before anything is merged, on the first value that does not fit its silver type.
+
+    Spark without ANSI mode turns a failed CAST into NULL (and wraps an integer overflow); the check
+    makes that an error naming the table, column, value and key, worded as the DuckDB replay words it
+    (silverCastFailureMessage in the renderer).
+    """
+    if not gen["cast_check_sql"]:
+        return
+    rows = spark.sql(gen["cast_check_sql"]).collect()
+    if not rows:
+        return
+    row = rows[0].asDict()
+    key = ", ".join("{}={}".format(k, row["_dl_key_{}".format(j)]) for j, k in enumerate(gen["silver_key"]))
+    fail("{}: value '{}' of column {} does not fit {} (key {}); nothing was merged".format(
+        gen["silver_name"], row["_dl_value"], row["_dl_column"], row["_dl_type"], key))
+
+
 def main(argv):
     args = parse_args(argv)
     gen = GENERATED
@@ -54,6 +72,7 @@ def main(argv):
         print("bronze has no new snapshot")
         return
     bronze_changes(spark, bronze, gen["bronze_key"], start, end).createOrReplaceTempView("bronze_changes")
+    check_casts(spark, gen)
     run_with_commit_properties(
         spark,
         {SOURCE_SNAPSHOT_PROPERTY: str(end)},

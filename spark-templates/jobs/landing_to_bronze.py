@@ -66,10 +66,42 @@ def already_applied(spark, table, clock_skew):
     return applied, seen_before
 
 
-def read_raw(spark, files, gen):
+def read_csv_file(spark, file, gen):
+    """One DMS CSV file as a frame of text columns named as the layout in the generated settings says.
+
+    A CSV file has no header (AddColumnName is off), so the rendered job carries the column order of the
+    file: Op, the commit timestamp, the source columns in table order, the change sequence. An empty
+    unquoted field is NULL (CsvNullValue is the empty string) and a quoted empty field the empty string;
+    quoted fields may hold the delimiter, doubled quotes and line breaks (Rfc4180). A record with another
+    number of fields fails the run (FAILFAST) instead of shifting values into the wrong columns.
+    """
     from pyspark.sql import functions as F
     from pyspark.sql.types import LongType, StringType, StructField, StructType
 
+    csv = gen["csv"]
+    names = csv["full_load_columns"] if file["phase"] == "full-load" else csv["cdc_columns"]
+    schema = StructType([StructField("__c{}".format(i), StringType(), True) for i in range(len(names))])
+    # Spark compares each field with nullValue after the parser has put emptyValue in place of a quoted
+    # empty field, so nullValue "" would read "" as NULL as well. With an empty CsvNullValue, a text no
+    # field holds stands for the unquoted empty field instead (the parser substitutes it there only).
+    null_value = csv["null_value"] or "\u0000datalake-null\u0000"
+    frame = spark.read.csv(file["path"], schema=schema, header=False, sep=csv["delimiter"],
+                           nullValue=null_value, emptyValue="", quote='"', escape='"',
+                           multiLine=True, encoding="UTF-8", mode="FAILFAST")
+    # A whole file is one partition with multiLine, so zipWithIndex numbers rows in file order.
+    indexed = frame.rdd.zipWithIndex().map(lambda pair: tuple(pair[0]) + (pair[1],))
+    frame = spark.createDataFrame(indexed, StructType(schema.fields + [StructField("__row", LongType())]))
+    hex_columns = set(csv["hex_columns"])
+    # DMS writes binary values as hexadecimal text in CSV files.
+    return frame.select(
+        [(F.unhex(F.col("__c{}".format(i))) if name in hex_columns else F.col("__c{}".format(i))).alias(name)
+         for i, name in enumerate(names)] + [F.col("__row")])
+
+
+def read_raw(spark, files, gen):
+    from pyspark.sql import functions as F
+
+    binary = set(gen["binary_columns"])
     frames = []
     for file in files:
         cdc = file["phase"] == "cdc"
@@ -82,22 +114,13 @@ def read_raw(spark, files, gen):
                     file["name"], ", ".join(unknown), gen["schema_drift"]))
             df = df.select("*", F.col("_metadata.row_index").alias("__row"))
         else:
-            layout = (["__op"] if cdc else []) + (["__ts"] if gen["timestamp_column"] else [])
-            layout += ["__c{}".format(i) for i in range(len(gen["source_columns"]))]
-            layout += ["__seq"] if gen["sequence_column"] else []
-            schema = StructType([StructField(n, StringType(), True) for n in layout])
-            csv = spark.read.csv(file["path"], schema=schema, header=False, multiLine=True,
-                                 quote='"', escape='"', emptyValue="", mode="FAILFAST")
-            # A whole file is one partition with multiLine, so zipWithIndex numbers rows in file order.
-            indexed = csv.rdd.zipWithIndex().map(lambda pair: tuple(pair[0]) + (pair[1],))
-            df = spark.createDataFrame(indexed, StructType(schema.fields + [StructField("__row", LongType())]))
-            renames = {"__c{}".format(i): c for i, c in enumerate(gen["source_columns"])}
-            renames.update({"__op": "Op", "__ts": gen["timestamp_column"], "__seq": gen["sequence_column"]})
-            df = df.select([F.col(c).alias(renames.get(c, c)) for c in df.columns])
+            df = read_csv_file(spark, file, gen)
             present = set(df.columns)
 
         def pick(name, when=True):
-            return F.col(name).cast("string") if name and when and name in present else F.lit(None).cast("string")
+            # Binary values stay binary: text would not carry bytes that are not UTF-8.
+            kind = "binary" if name in binary else "string"
+            return F.col(name).cast(kind) if name and when and name in present else F.lit(None).cast(kind)
 
         columns = [pick(c).alias(c) for c in gen["source_columns"]]
         columns += [
@@ -112,6 +135,20 @@ def read_raw(spark, files, gen):
     for frame in frames[1:]:
         result = result.unionByName(frame)
     return result
+
+
+def check_casts(spark, gen):
+    """Fails the run, before anything is applied, on the first CSV value that does not fit its bronze
+    type: Spark without ANSI mode would cast it to NULL. Worded as the DuckDB replay words it
+    (bronzeCastFailureMessage in the renderer)."""
+    if not gen["cast_check_sql"]:
+        return
+    rows = spark.sql(gen["cast_check_sql"]).collect()
+    if rows:
+        row = rows[0].asDict()
+        fail("{}: value '{}' of column {} in {} row {} does not fit {}; nothing was applied".format(
+            gen["bronze_name"], row["_dl_value"], row["_dl_column"], row["_dl_file"], row["_dl_row"],
+            row["_dl_type"]))
 
 
 def main(argv):
@@ -136,6 +173,7 @@ def main(argv):
         print("nothing to apply: {} file(s) already applied".format(len(files)))
         return
     read_raw(spark, pending, gen).createOrReplaceTempView("landing_raw")
+    check_casts(spark, gen)
     changes = spark.sql(gen["change_projection_sql"])
     missing_key = changes.where(" OR ".join("`{}` IS NULL".format(k.replace("`", "``")) for k in gen["key"]))
     if missing_key.limit(1).count() > 0:

@@ -342,4 +342,26 @@ describe('DuckDbBronzeReplay CDC semantics', () => {
       /row 0 has no value for the key \(order_id, line\)/,
     );
   });
+
+  it('decodes binary columns from the hexadecimal text DMS writes in CSV', async () => {
+    const landing = await writeLanding({
+      'shop/blobs/LOAD00000001.csv': '1,CAFE00FF\n2,\n3,""\n',
+    });
+    const spec = buildPipelineSpec(
+      parseMysqlDdl(
+        'CREATE TABLE blobs (id INT NOT NULL PRIMARY KEY, raw VARBINARY(8));',
+      )[0],
+      { schema: 'shop', landingPath: landing, format: 'csv' },
+    );
+    const replay = await DuckDbBronzeReplay.create(connection, spec);
+    await replay.apply(await listLandingFiles(landing, 'shop', 'blobs', 'csv'));
+    const reader = await connection.runAndReadAll(
+      'SELECT id, hex(raw) AS raw FROM blobs ORDER BY id',
+    );
+    expect(reader.getRowObjectsJS()).toEqual([
+      { id: 1, raw: 'CAFE00FF' },
+      { id: 2, raw: null },
+      { id: 3, raw: '' },
+    ]);
+  });
 });

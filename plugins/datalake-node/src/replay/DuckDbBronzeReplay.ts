@@ -1,4 +1,4 @@
-import { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { InputError, assertError } from '@backstage/errors';
 import {
   PipelineSpec,
@@ -7,12 +7,19 @@ import {
 import {
   BronzeMergePlan,
   CHANGE_COLUMNS,
+  bronzeCastFailureMessage,
   bronzeTableColumns,
   planBronzeMerge,
+  renderBronzeCastCheck,
   renderBronzeMerge,
   renderChangeProjection,
 } from '../sql/bronzeMerge';
 import { quoteIdentifier, quoteString } from '../sql/dialect';
+import {
+  LANDING_CSV_SETTINGS,
+  hexEncodedCsvColumns,
+  landingCsvColumns,
+} from '../sql/landingCsv';
 import { LandingFile } from './landingFiles';
 
 const q = (name: string) => quoteIdentifier(name, 'duckdb');
@@ -67,6 +74,29 @@ export class DuckDbBronzeReplay {
     );
     await replay.ensureTables();
     return replay;
+  }
+
+  /**
+   * Replays landing files into a throw-away in-memory database and returns the bronze rows (as
+   * `rowsJson` gives them): the DuckDB side of a comparison with a Spark run, for callers that hold
+   * no DuckDB connection of their own.
+   */
+  static async replayInMemory(
+    spec: PipelineSpec,
+    files: LandingFile[],
+  ): Promise<Record<string, unknown>[]> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      // Timestamps mean the same as in the Spark jobs, whose session time zone is UTC.
+      await connection.run(`SET TimeZone = 'UTC'`);
+      const replay = await DuckDbBronzeReplay.create(connection, spec);
+      await replay.apply(files);
+      return await replay.rowsJson();
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   }
 
   get mergePlan(): BronzeMergePlan {
@@ -124,6 +154,9 @@ export class DuckDbBronzeReplay {
     for (const file of pending) {
       await this.loadRaw(file);
     }
+    if (this.spec.source.format === 'csv') {
+      await this.assertCastsFit();
+    }
     await this.connection.run(`BEGIN TRANSACTION`);
     try {
       await this.connection.run(
@@ -177,6 +210,26 @@ export class DuckDbBronzeReplay {
     }
   }
 
+  /**
+   * CSV values are text until the change projection casts them; the same check as the Spark job's
+   * (`renderBronzeCastCheck`) fails the batch on the first one that does not fit, with its message.
+   */
+  private async assertCastsFit(): Promise<void> {
+    const check = renderBronzeCastCheck(this.plan, 'duckdb', q(RAW_TABLE));
+    if (!check) return;
+    const failure = (
+      await this.connection.runAndReadAll(check)
+    ).getRowObjectsJS()[0];
+    if (failure) {
+      throw new InputError(
+        bronzeCastFailureMessage(
+          `${this.spec.bronze.database}.${this.spec.bronze.table}`,
+          failure,
+        ),
+      );
+    }
+  }
+
   private async loadRaw(file: LandingFile): Promise<void> {
     const cdc = file.phase === 'cdc';
     const { timestampColumn, sequenceColumn } = this.spec.cdc;
@@ -184,7 +237,7 @@ export class DuckDbBronzeReplay {
       if (this.spec.source.format === 'parquet') {
         await this.loadParquet(file, cdc, timestampColumn, sequenceColumn);
       } else {
-        await this.loadCsv(file, cdc, timestampColumn, sequenceColumn);
+        await this.loadCsv(file, cdc);
       }
     } catch (e) {
       assertError(e);
@@ -248,44 +301,38 @@ export class DuckDbBronzeReplay {
   }
 
   /**
-   * DMS CSV files have no header: `Op` first in CDC files, then the timestamp column when configured,
-   * then the table columns, then the change-sequence column (DMS appends added columns). An empty
-   * unquoted field is NULL and `""` is an empty string.
+   * DMS CSV files have no header: the columns are in the order `landingCsvColumns` gives, the one the
+   * Spark job is rendered with (`Op`, the commit timestamp, the table's columns, the change sequence).
+   * An empty unquoted field is NULL (`CsvNullValue` is empty) and `""` is an empty string; a record
+   * with another number of fields fails the batch.
    */
-  private async loadCsv(
-    file: LandingFile,
-    cdc: boolean,
-    timestampColumn?: string,
-    sequenceColumn?: string,
-  ): Promise<void> {
-    const layout: { name: string; target: string | undefined }[] = [
-      ...(cdc ? [{ name: '_op', target: CHANGE_COLUMNS.op }] : []),
-      ...(timestampColumn
-        ? [{ name: '_ts', target: CHANGE_COLUMNS.commitTs }]
-        : []),
-      ...this.spec.columns.map((c, i) => ({
-        name: `_c${i}`,
-        target: c.sourceName,
-      })),
-      ...(sequenceColumn
-        ? [{ name: '_seq', target: CHANGE_COLUMNS.changeSeq }]
-        : []),
-    ];
-    const columns = `{${layout
-      .map(l => `${lit(l.name)}: 'VARCHAR'`)
+  private async loadCsv(file: LandingFile, cdc: boolean): Promise<void> {
+    const names = landingCsvColumns(this.spec, file.phase);
+    const hex = new Set(hexEncodedCsvColumns(this.spec));
+    const columns = `{${names
+      .map((_, i) => `${lit(`_c${i}`)}: 'VARCHAR'`)
       .join(', ')}}`;
     const source = `read_csv(${lit(
       file.absolutePath,
-    )}, header = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, auto_detect = false, strict_mode = true, columns = ${columns}) WITH ORDINALITY`;
-    const valueOf = (target: string) => {
-      const entry = layout.find(l => l.target === target);
-      return entry ? q(entry.name) : 'NULL';
+    )}, header = false, delim = ${lit(
+      LANDING_CSV_SETTINGS.CsvDelimiter,
+    )}, quote = '"', escape = '"', nullstr = ${lit(
+      LANDING_CSV_SETTINGS.CsvNullValue,
+    )}, allow_quoted_nulls = false, auto_detect = false, strict_mode = true, columns = ${columns}) WITH ORDINALITY`;
+    const valueOf = (name: string | undefined) => {
+      const i = name === undefined ? -1 : names.indexOf(name);
+      if (i < 0) return 'NULL';
+      // DMS writes binary values as hexadecimal text in CSV files.
+      return hex.has(name!)
+        ? `CAST(unhex(${q(`_c${i}`)}) AS VARCHAR)`
+        : q(`_c${i}`);
     };
+    const { timestampColumn, sequenceColumn } = this.spec.cdc;
     const select = [
       ...this.spec.columns.map(c => valueOf(c.sourceName)),
-      cdc ? valueOf(CHANGE_COLUMNS.op) : `'I'`,
-      cdc ? valueOf(CHANGE_COLUMNS.commitTs) : 'NULL',
-      cdc ? valueOf(CHANGE_COLUMNS.changeSeq) : 'NULL',
+      cdc ? valueOf('Op') : `'I'`,
+      cdc ? valueOf(timestampColumn) : 'NULL',
+      cdc ? valueOf(sequenceColumn) : 'NULL',
       lit(file.name),
       'ordinality - 1',
     ];

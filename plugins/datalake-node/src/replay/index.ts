@@ -1,4 +1,5 @@
 export * from './landingFiles';
 export * from './DuckDbBronzeReplay';
+export * from './DuckDbSilverReplay';
 export * from './runReplay';
 export { run as runReplayCommand } from './replayCommand';

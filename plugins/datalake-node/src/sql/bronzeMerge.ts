@@ -1,4 +1,5 @@
 import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common';
+import { castCanFail, castFitsCondition } from './castCheck';
 import {
   SqlDialect,
   quoteIdentifier,
@@ -241,4 +242,86 @@ export function renderBronzeMerge(
       .map(q)
       .join(', ')}) VALUES (${all.map(n => `s.${q(n)}`).join(', ')})`,
   ].join('\n');
+}
+
+/**
+ * Column names of the row `renderBronzeCastCheck` returns: the bronze column, its Spark type, the text
+ * that does not fit, and the landing file and row it came from.
+ *
+ * @public
+ */
+export const BRONZE_CAST_CHECK_COLUMNS = {
+  column: '_dl_column',
+  type: '_dl_type',
+  value: '_dl_value',
+  file: '_dl_file',
+  row: '_dl_row',
+} as const;
+
+/**
+ * Renders a query for the first landing value (as text, the way CSV files carry every value) that does
+ * not fit its bronze type: at most one row, the first column in bronze order and in it the first file
+ * and row. Run before the change projection casts the text, so that Spark without ANSI mode does not
+ * turn the value into NULL where DuckDB raises. Undefined when no cast can fail.
+ *
+ * @public
+ */
+export function renderBronzeCastCheck(
+  plan: BronzeMergePlan,
+  dialect: SqlDialect,
+  rawRelation: string,
+): string | undefined {
+  const q = (n: string) => quoteIdentifier(n, dialect);
+  const c = BRONZE_CAST_CHECK_COLUMNS;
+  // The row position is a number the reader itself assigns, not landing text.
+  const checked = [...plan.columns, ...plan.metadataColumns].filter(
+    col => col.name !== CHANGE_COLUMNS.row && castCanFail(col.types.spark),
+  );
+  if (checked.length === 0) return undefined;
+  const branches = checked.map((col, i) => {
+    const value = `r.${q(col.sourceName)}`;
+    return [
+      `  SELECT ${i} AS ${q('_dl_ordinal')}, ${quoteString(
+        col.name,
+        dialect,
+      )} AS ${q(c.column)}, ${quoteString(col.types.spark, dialect)} AS ${q(
+        c.type,
+      )}, ${value} AS ${q(c.value)}, r.${q(CHANGE_COLUMNS.file)} AS ${q(
+        c.file,
+      )}, r.${q(CHANGE_COLUMNS.row)} AS ${q(c.row)}`,
+      `  FROM ${rawRelation} AS r`,
+      `  WHERE ${value} IS NOT NULL AND NOT (${castFitsCondition(
+        'string',
+        col.types,
+        dialect,
+        value,
+      )})`,
+    ].join('\n');
+  });
+  return [
+    `SELECT ${[c.column, c.type, c.value, c.file, c.row]
+      .map(q)
+      .join(', ')} FROM (`,
+    branches.join('\n  UNION ALL\n'),
+    `) AS failures`,
+    `ORDER BY ${q('_dl_ordinal')}, ${q(c.file)}, ${q(c.row)}`,
+    `LIMIT 1`,
+  ].join('\n');
+}
+
+/**
+ * The error both engines raise for a landing value that does not fit its bronze type.
+ *
+ * @public
+ */
+export function bronzeCastFailureMessage(
+  table: string,
+  row: Record<string, unknown>,
+): string {
+  const c = BRONZE_CAST_CHECK_COLUMNS;
+  return `${table}: value '${String(row[c.value])}' of column ${String(
+    row[c.column],
+  )} in ${String(row[c.file])} row ${String(row[c.row])} does not fit ${String(
+    row[c.type],
+  )}; nothing was applied`;
 }

@@ -5,3 +5,7 @@ export * from './buildPipelineSpec';
 export * from './bronzeMerge';
 export * from './silverMerge';
 export * from './sparkJobs';
+export * from './landingCsv';
+export * from './castCheck';
+export * from './goldSqlCheck';
+export * from './sparkFunctions';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common';
 import { DuckDbBronzeReplay } from '../replay/DuckDbBronzeReplay';
+import { DuckDbSilverReplay } from '../replay/DuckDbSilverReplay';
 import { listLandingFiles } from '../replay/landingFiles';
 import { asOneDmsTaskLayout, writeLanding } from '../replay/testing';
 import { bronzeTableColumns, planBronzeMerge } from './bronzeMerge';
@@ -349,6 +350,254 @@ describe('the rendered jobs on Spark with Iceberg', () => {
           { order_id: 5, line: 1, grosse: 'late-new', select: '5.00' },
         ]),
       );
+    } finally {
+      connection.closeSync();
+      duckdb.closeSync();
+    }
+  });
+
+  it('fails the silver job, naming table, column, value and key, on a value that does not fit its silver type, as the DuckDB replay does, and writes nothing', async () => {
+    // Text columns cast in silver, a decimal narrowed and a bigint narrowed: what fits must agree row
+    // for row (rounding included), what does not must stop both engines with the same message.
+    const ddl = `CREATE TABLE casts (id INT NOT NULL PRIMARY KEY, qty VARCHAR(20),
+      price VARCHAR(20), born VARCHAR(20), amount DECIMAL(10,2), big BIGINT);`;
+    const dir = 'shop/casts';
+    const landing = await writeLanding({
+      // Full load (no Op in CSV full-load files): ts, then the table's columns.
+      [`${dir}/LOAD00000001.csv`]: [
+        ',1,5,1.005,2024-1-5,123.45,2147483647',
+        ',2, 7 ,-1.005,2024-12-31,-999.99,-2147483648',
+        ',3,,,,,',
+        ',4,+8,.5,2000-02-29,0.00,0',
+        ',5,12,2e1,1999-01-01,1.00,1',
+        ',6,13,999.99,2024-01-01,2.00,2',
+        '',
+      ].join('\n'),
+    });
+    const spec = buildPipelineSpec(parseMysqlDdl(ddl)[0], {
+      schema: 'shop',
+      landingPath: landing,
+      format: 'csv',
+      timestampColumn: 'ts',
+      silverCasts: {
+        qty: 'int',
+        price: 'decimal(5,2)',
+        born: 'date',
+        amount: 'decimal(5,2)',
+        big: 'int',
+      },
+    });
+    const templates = await loadSparkTemplates(
+      path.join(REPO, 'spark-templates'),
+    );
+    const jobs = [
+      { script: renderSparkJob('landing_to_bronze', spec, templates) },
+      { script: renderSparkJob('bronze_to_silver', spec, templates) },
+    ];
+    const silver = `${LOCAL_CATALOG}.${spec.silver.database}.${spec.silver.table}`;
+    const dump = [
+      {
+        table: silver,
+        columns: spec.silver.columns.map(c => c.name),
+        orderBy: ['id'],
+      },
+      {
+        table: `${silver}.snapshots`,
+        columns: ['snapshot_id'],
+        orderBy: ['committed_at'],
+      },
+    ];
+    const warehouse = await newWarehouse();
+    const duckdb = await DuckDBInstance.create(':memory:');
+    const connection = await duckdb.connect();
+    try {
+      await connection.run(`SET TimeZone = 'UTC'`);
+      const bronzeReplay = await DuckDbBronzeReplay.create(connection, spec);
+      const silverReplay = await DuckDbSilverReplay.create(connection, spec);
+      const replayLanding = async () => {
+        const applied = await bronzeReplay.appliedFiles();
+        await bronzeReplay.apply(
+          (
+            await listLandingFiles(landing, 'shop', 'casts', 'csv')
+          ).filter(f => !applied.has(f.name)),
+        );
+      };
+
+      const loaded = await runOnLocalSpark({
+        warehouse,
+        setup: [...bronzeTableSetup(spec), ...silverTableSetup(spec)],
+        runs: jobs,
+        dump,
+      });
+      expect({ status: loaded.status, output: loaded.output }).toMatchObject({
+        status: 0,
+      });
+      await replayLanding();
+      await silverReplay.apply();
+      const fitting = await silverReplay.rowsJson();
+      expect(asText(fitting)).toEqual(
+        asText([
+          {
+            id: 1,
+            qty: 5,
+            price: '1.01',
+            born: '2024-01-05',
+            amount: '123.45',
+            big: 2147483647,
+          },
+          {
+            id: 2,
+            qty: 7,
+            price: '-1.01',
+            born: '2024-12-31',
+            amount: '-999.99',
+            big: -2147483648,
+          },
+          {
+            id: 3,
+            qty: null,
+            price: null,
+            born: null,
+            amount: null,
+            big: null,
+          },
+          {
+            id: 4,
+            qty: 8,
+            price: '0.50',
+            born: '2000-02-29',
+            amount: '0.00',
+            big: 0,
+          },
+          {
+            id: 5,
+            qty: 12,
+            price: '20.00',
+            born: '1999-01-01',
+            amount: '1.00',
+            big: 1,
+          },
+          {
+            id: 6,
+            qty: 13,
+            price: '999.99',
+            born: '2024-01-01',
+            amount: '2.00',
+            big: 2,
+          },
+        ]),
+      );
+      expect(asText(loaded.tables[silver])).toEqual(asText(fitting));
+      const snapshotsBefore = loaded.tables[`${silver}.snapshots`];
+      expect(snapshotsBefore).toHaveLength(1);
+
+      // One CDC file with values that do not fit: text that is no number, a date that does not exist,
+      // a decimal and a bigint too large for their silver types. Both engines stop on the first cast
+      // column in silver order, at its lowest key; each fix clears it, so the next run names the next.
+      // (The DuckDB tests of the check cover the other forms: '1.5' to int, rounding past the
+      // precision, booleans.)
+      const at = 'U,2024-01-02 10:00:00';
+      await writeLanding(
+        {
+          [`${dir}/2024/01/02/20240102-100000000.csv`]: [
+            `${at},2,abc,-1.005,2024-12-31,-999.99,-2147483648`,
+            `${at},3,,,2024-02-30,,`,
+            `${at},4,+8,.5,2000-02-29,12345.67,3000000000`,
+            '',
+          ].join('\n'),
+        },
+        landing,
+      );
+      const failures: { message: string; fix?: string }[] = [
+        {
+          message: `silver.casts: value 'abc' of column qty does not fit int (key id=2); nothing was merged`,
+          fix: `${at}.1,2,7,-1.005,2024-12-31,-999.99,-2147483648`,
+        },
+        {
+          message: `silver.casts: value '2024-02-30' of column born does not fit date (key id=3); nothing was merged`,
+          fix: `${at}.2,3,,,2024-02-28,,`,
+        },
+        {
+          message: `silver.casts: value '12345.67' of column amount does not fit decimal(5,2) (key id=4); nothing was merged`,
+        },
+      ];
+      for (const [i, failure] of failures.entries()) {
+        const run = await runOnLocalSpark({ warehouse, runs: jobs, dump });
+        expect(run.status).toBe(1);
+        expect(run.output).toContain(`datalake job failed: ${failure.message}`);
+        // Nothing reached silver: no new snapshot, the rows as they were.
+        expect(run.tables[`${silver}.snapshots`]).toEqual(snapshotsBefore);
+        expect(asText(run.tables[silver])).toEqual(asText(fitting));
+
+        await replayLanding();
+        await expect(silverReplay.apply()).rejects.toThrow(failure.message);
+        expect(await silverReplay.rowsJson()).toEqual(fitting);
+
+        if (failure.fix) {
+          await writeLanding(
+            {
+              [`${dir}/2024/01/02/20240102-11000000${i}.csv`]: `${failure.fix}\n`,
+            },
+            landing,
+          );
+        }
+      }
+    } finally {
+      connection.closeSync();
+      duckdb.closeSync();
+    }
+  }, 900_000);
+
+  it('fails the bronze job on CSV text that does not fit its bronze type, as the DuckDB replay does, and applies nothing', async () => {
+    // Spark without ANSI mode would cast 'abc' to a NULL price, and 2024-13-01 to a NULL commit time.
+    const landing = await writeLanding({
+      // Full-load files: the (empty) timestamp field, then the table's columns.
+      'game/item_data/LOAD00000001.csv':
+        ',1,sword,weapon,100\n,2,shield,armor,abc\n',
+      'game/item_data/2024/01/01/20240101-100000000.csv':
+        'U,2024-13-01 10:00:00,1,sword,weapon,120\n',
+    });
+    const spec = buildPipelineSpec(parseMysqlDdl(ITEM_DDL)[0], {
+      landingPath: landing,
+      format: 'csv',
+      timestampColumn: 'timestamp',
+    });
+    const script = renderSparkJob(
+      'landing_to_bronze',
+      spec,
+      await loadSparkTemplates(path.join(REPO, 'spark-templates')),
+    );
+    const table = `${LOCAL_CATALOG}.${spec.bronze.database}.${spec.bronze.table}`;
+    const spark = await runOnLocalSpark({
+      warehouse: await newWarehouse(),
+      setup: bronzeTableSetup(spec),
+      runs: [{ script }],
+      dump: [
+        { table },
+        {
+          table: `${table}.snapshots`,
+          columns: ['snapshot_id'],
+          orderBy: ['committed_at'],
+        },
+      ],
+    });
+    const message =
+      "bronze.item_data: value 'abc' of column price in game/item_data/LOAD00000001.csv row 1 does not fit bigint; nothing was applied";
+    expect(spark.status).toBe(1);
+    expect(spark.output).toContain(`datalake job failed: ${message}`);
+    expect(spark.tables[table]).toEqual([]);
+    expect(spark.tables[`${table}.snapshots`]).toEqual([]);
+
+    const duckdb = await DuckDBInstance.create(':memory:');
+    const connection = await duckdb.connect();
+    try {
+      const replay = await DuckDbBronzeReplay.create(connection, spec);
+      await expect(
+        replay.apply(
+          await listLandingFiles(landing, 'game', 'item_data', 'csv'),
+        ),
+      ).rejects.toThrow(message);
+      expect(await replay.rowsJson()).toEqual([]);
     } finally {
       connection.closeSync();
       duckdb.closeSync();

@@ -9,6 +9,7 @@ import {
   quoteString,
   quoteTableName,
 } from './dialect';
+import { castFitsCondition } from './castCheck';
 import { sparkTypeToDuckdb } from './types';
 
 /**
@@ -21,6 +22,8 @@ export type SilverColumnPlan = {
   source: string;
   /** Target type per dialect; undefined keeps the bronze type. */
   cast?: Record<SqlDialect, string>;
+  /** The bronze column's Spark type, the type the cast converts from. */
+  sourceType: string;
   trim: boolean;
   nullValues: string[];
 };
@@ -62,11 +65,13 @@ export function planSilverMerge(spec: PipelineSpec): SilverMergePlan {
     }
     return name;
   });
+  const bronzeType = new Map(spec.columns.map(c => [c.name, c.sparkType]));
   return {
     key,
     columns: spec.silver.columns.map(c => ({
       name: c.name,
       source: c.source,
+      sourceType: bronzeType.get(c.source) ?? 'string',
       ...(c.cast
         ? { cast: { spark: c.cast, duckdb: sparkTypeToDuckdb(c.cast) } }
         : {}),
@@ -76,7 +81,8 @@ export function planSilverMerge(spec: PipelineSpec): SilverMergePlan {
   };
 }
 
-function columnExpression(
+/** The cleaned value before its cast: trimmed, listed null values made NULL. */
+function cleanedExpression(
   column: SilverColumnPlan,
   dialect: SqlDialect,
   alias: string,
@@ -89,10 +95,155 @@ function columnExpression(
     const list = column.nullValues.map(v => quoteString(v, dialect)).join(', ');
     expr = `CASE WHEN ${expr} IN (${list}) THEN NULL ELSE ${expr} END`;
   }
-  if (column.cast) {
-    expr = `CAST(${expr} AS ${column.cast[dialect]})`;
-  }
   return expr;
+}
+
+function columnExpression(
+  column: SilverColumnPlan,
+  dialect: SqlDialect,
+  alias: string,
+): string {
+  const expr = cleanedExpression(column, dialect, alias);
+  return column.cast ? `CAST(${expr} AS ${column.cast[dialect]})` : expr;
+}
+
+function fitsCondition(
+  column: SilverColumnPlan,
+  dialect: SqlDialect,
+  expr: string,
+): string {
+  return castFitsCondition(column.sourceType, column.cast!, dialect, expr);
+}
+
+/** The ranked change rows the merge reads: the latest change per key. */
+function latestChanges(
+  plan: SilverMergePlan,
+  dialect: SqlDialect,
+  changesRelation: string,
+): string {
+  const q = (n: string) => quoteIdentifier(n, dialect);
+  const deleted = q(SILVER_CHANGE_COLUMNS.deleted);
+  const ordinal = q(SILVER_CHANGE_COLUMNS.ordinal);
+  const keySources = plan.key.map(
+    k => plan.columns.find(c => c.name === k)!.source,
+  );
+  return [
+    `    SELECT c.*, ROW_NUMBER() OVER (PARTITION BY ${keySources
+      .map(k => `c.${q(k)}`)
+      .join(
+        ', ',
+      )} ORDER BY c.${ordinal} DESC, CASE WHEN c.${deleted} THEN 0 ELSE 1 END DESC) AS ${q(
+      '_dl_rank',
+    )}`,
+    `    FROM ${changesRelation} AS c`,
+  ].join('\n');
+}
+
+/**
+ * Column names of the row `renderSilverCastCheck` returns: the silver column, its silver (Spark) type,
+ * the value as text, and the key values as text (`_dl_key_0`, …, in key order).
+ *
+ * @public
+ */
+export const CAST_CHECK_COLUMNS = {
+  column: '_dl_column',
+  type: '_dl_type',
+  value: '_dl_value',
+  keyPrefix: '_dl_key_',
+} as const;
+
+/**
+ * Renders a query for the first value the silver merge would cast that does not fit its silver type:
+ * at most one row (see `CAST_CHECK_COLUMNS`), the first cast column in silver order and, in it, the
+ * lowest key. Both jobs run it before the merge and fail on a row, so a value that does not fit never
+ * turns into NULL (Spark without ANSI mode) or fails half-way (DuckDB): nothing is written. Undefined
+ * when the plan has no cast.
+ *
+ * @public
+ */
+export function renderSilverCastCheck(
+  plan: SilverMergePlan,
+  dialect: SqlDialect,
+  changesRelation: string,
+): string | undefined {
+  const casts = plan.columns.filter(c => c.cast);
+  if (casts.length === 0) return undefined;
+  const q = (n: string) => quoteIdentifier(n, dialect);
+  const text = dialect === 'spark' ? 'STRING' : 'VARCHAR';
+  const keySources = plan.key.map(
+    k => plan.columns.find(c => c.name === k)!.source,
+  );
+  const branches = casts.map((column, i) => {
+    const expr = cleanedExpression(column, dialect, 'ranked');
+    return [
+      `  SELECT ${i} AS ${q('_dl_ordinal')}, ${quoteString(
+        column.name,
+        dialect,
+      )} AS ${q(CAST_CHECK_COLUMNS.column)}, ${quoteString(
+        column.cast!.spark,
+        dialect,
+      )} AS ${q(CAST_CHECK_COLUMNS.type)}, CAST(${expr} AS ${text}) AS ${q(
+        CAST_CHECK_COLUMNS.value,
+      )}, ${keySources
+        .map(
+          (k, j) =>
+            `ranked.${q(k)} AS ${q(`_dl_k${j}`)}, CAST(ranked.${q(
+              k,
+            )} AS ${text}) AS ${q(`${CAST_CHECK_COLUMNS.keyPrefix}${j}`)}`,
+        )
+        .join(', ')}`,
+      `  FROM (`,
+      `  SELECT * FROM (`,
+      latestChanges(plan, dialect, changesRelation),
+      `  ) AS r WHERE r.${q('_dl_rank')} = 1`,
+      `  ) AS ranked`,
+      `  WHERE ${expr} IS NOT NULL AND NOT (${fitsCondition(
+        column,
+        dialect,
+        expr,
+      )})`,
+    ].join('\n');
+  });
+  // The latest changes are repeated per column rather than named once in a WITH: DuckDB 1.5's
+  // CTE inlining fails an internal assertion on that shape.
+  return [
+    `SELECT ${[
+      CAST_CHECK_COLUMNS.column,
+      CAST_CHECK_COLUMNS.type,
+      CAST_CHECK_COLUMNS.value,
+      ...keySources.map((_, j) => `${CAST_CHECK_COLUMNS.keyPrefix}${j}`),
+    ]
+      .map(q)
+      .join(', ')} FROM (`,
+    branches.join('\n  UNION ALL\n'),
+    `) AS failures`,
+    `ORDER BY ${q('_dl_ordinal')}, ${keySources
+      .map((_, j) => q(`_dl_k${j}`))
+      .join(', ')}`,
+    `LIMIT 1`,
+  ].join('\n');
+}
+
+/**
+ * The error both engines raise for a value that does not fit: the silver table, the column, its type,
+ * the value and the key of the row, in one wording so that the Spark job and the DuckDB replay can be
+ * compared.
+ *
+ * @public
+ */
+export function silverCastFailureMessage(
+  table: string,
+  plan: Pick<SilverMergePlan, 'key'>,
+  row: Record<string, unknown>,
+): string {
+  const key = plan.key
+    .map((k, j) => `${k}=${String(row[`${CAST_CHECK_COLUMNS.keyPrefix}${j}`])}`)
+    .join(', ');
+  return `${table}: value '${String(
+    row[CAST_CHECK_COLUMNS.value],
+  )}' of column ${String(row[CAST_CHECK_COLUMNS.column])} does not fit ${String(
+    row[CAST_CHECK_COLUMNS.type],
+  )} (key ${key}); nothing was merged`;
 }
 
 /**
@@ -111,10 +262,6 @@ export function renderSilverMerge(
 ): string {
   const q = (n: string) => quoteIdentifier(n, dialect);
   const deleted = q(SILVER_CHANGE_COLUMNS.deleted);
-  const ordinal = q(SILVER_CHANGE_COLUMNS.ordinal);
-  const keySources = plan.key.map(
-    k => plan.columns.find(c => c.name === k)!.source,
-  );
   const names = plan.columns.map(c => c.name);
   const rank = q('_dl_rank');
   return [
@@ -124,12 +271,7 @@ export function renderSilverMerge(
       .map(c => `${columnExpression(c, dialect, 'ranked')} AS ${q(c.name)}`)
       .join(', ')}, ranked.${deleted}`,
     `  FROM (`,
-    `    SELECT c.*, ROW_NUMBER() OVER (PARTITION BY ${keySources
-      .map(k => `c.${q(k)}`)
-      .join(
-        ', ',
-      )} ORDER BY c.${ordinal} DESC, CASE WHEN c.${deleted} THEN 0 ELSE 1 END DESC) AS ${rank}`,
-    `    FROM ${changesRelation} AS c`,
+    latestChanges(plan, dialect, changesRelation),
     `  ) AS ranked`,
     `  WHERE ranked.${rank} = 1`,
     `) AS s`,

@@ -5,13 +5,20 @@ import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common'
 import {
   BronzeMergePlan,
   planBronzeMerge,
+  renderBronzeCastCheck,
   renderBronzeMerge,
   renderChangeProjection,
 } from './bronzeMerge';
 import { quoteTableName } from './dialect';
 import {
+  LANDING_CSV_SETTINGS,
+  hexEncodedCsvColumns,
+  landingCsvColumns,
+} from './landingCsv';
+import {
   planSilverMerge,
   renderGoldRefresh,
+  renderSilverCastCheck,
   renderSilverMerge,
 } from './silverMerge';
 
@@ -159,6 +166,17 @@ export function renderSparkJob(
         schema_drift: spec.schemaDrift,
         key: spec.key,
         source_columns: spec.columns.map(c => c.sourceName),
+        binary_columns: spec.columns
+          .filter(c => c.sparkType === 'binary')
+          .map(c => c.sourceName),
+        // CSV files have no header: the job reads them by this column order.
+        csv: {
+          delimiter: LANDING_CSV_SETTINGS.CsvDelimiter,
+          null_value: LANDING_CSV_SETTINGS.CsvNullValue,
+          full_load_columns: landingCsvColumns(spec, 'full-load'),
+          cdc_columns: landingCsvColumns(spec, 'cdc'),
+          hex_columns: hexEncodedCsvColumns(spec),
+        },
         timestamp_column: timestampColumn ?? null,
         sequence_column: sequenceColumn ?? null,
         known_landing_columns: [
@@ -168,23 +186,40 @@ export function renderSparkJob(
           ...(sequenceColumn ? [sequenceColumn] : []),
         ],
         change_projection_sql: sql.changeProjection,
+        // CSV values are text until the projection casts them: checked first, so none becomes NULL.
+        cast_check_sql:
+          spec.source.format === 'csv'
+            ? renderBronzeCastCheck(
+                planBronzeMerge(spec),
+                'spark',
+                'landing_raw',
+              ) ?? null
+            : null,
+        bronze_name: `${spec.bronze.database}.${spec.bronze.table}`,
         merge_sql: sql.merge,
       });
     }
-    case 'bronze_to_silver':
+    case 'bronze_to_silver': {
+      const plan = planSilverMerge(spec);
       return fill(templates[kind], templates.common, {
         silver_table: spec.silver.table,
+        silver_name: `${spec.silver.database}.${spec.silver.table}`,
         bronze: bronzeTarget,
         bronze_name: `${spec.bronze.database}.${spec.bronze.table}`,
         bronze_key: spec.key,
+        silver_key: plan.key,
         target: quoteTableName(silverTarget, 'spark'),
+        // Run before the merge: a value that does not fit its silver type fails the job, naming it.
+        cast_check_sql:
+          renderSilverCastCheck(plan, 'spark', 'bronze_changes') ?? null,
         merge_sql: renderSilverMerge(
-          planSilverMerge(spec),
+          plan,
           'spark',
           silverTarget,
           'bronze_changes',
         ),
       });
+    }
     case 'silver_to_gold':
       return fill(templates[kind], templates.common, {
         name: spec.silver.table,

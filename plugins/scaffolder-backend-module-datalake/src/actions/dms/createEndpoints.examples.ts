@@ -12,4 +12,16 @@ export const examples: TemplateExample[] = [
       sourceId: sakila
 `,
   },
+  {
+    description:
+      'Land the source as header-less CSV, the format chosen on the new-ingestion form',
+    example: `steps:
+  - id: endpoints
+    action: datalake:dms:endpoint:create
+    name: Create DMS endpoints
+    input:
+      sourceId: sakila
+      format: csv
+`,
+  },
 ];

@@ -35,7 +35,8 @@ describe('datalake:dms:endpoint:create', () => {
     async (_d, example) => {
       givenNoEndpoints();
       const action = createDmsEndpointCreateAction(dmsOptions());
-      const ctx = actionContext(exampleInputs(example)[0]);
+      const input = exampleInputs(example)[0];
+      const ctx = actionContext(input);
       await action.handler(ctx as any);
 
       const created = dms
@@ -60,8 +61,7 @@ describe('datalake:dms:endpoint:create', () => {
         S3Settings: {
           BucketName: 'lake-landing',
           BucketFolder: 'landing/sakila',
-          DataFormat: 'parquet',
-          IncludeOpForFullLoad: true,
+          DataFormat: input.format ?? 'parquet',
           TimestampColumnName: 'dms_commit_ts',
           DatePartitionEnabled: true,
           ServiceAccessRoleArn: 'arn:aws:iam::111122223333:role/dms-s3',
@@ -77,6 +77,71 @@ describe('datalake:dms:endpoint:create', () => {
       );
     },
   );
+
+  it('lands Parquet with Op on every row by default', async () => {
+    givenNoEndpoints();
+    const action = createDmsEndpointCreateAction(dmsOptions());
+    await action.handler(actionContext({ sourceId: 'sakila' }) as any);
+    const target = dms.commandCalls(CreateEndpointCommand)[1].args[0].input;
+    expect(target.S3Settings).toMatchObject({
+      DataFormat: 'parquet',
+      ParquetVersion: 'parquet-2-0',
+      IncludeOpForFullLoad: true,
+    });
+    expect(target.S3Settings).not.toHaveProperty('CsvDelimiter');
+  });
+
+  it('lands header-less CSV with the settings the bronze job reads, when the form chose CSV', async () => {
+    givenNoEndpoints();
+    const action = createDmsEndpointCreateAction(dmsOptions());
+    await action.handler(
+      actionContext({ sourceId: 'sakila', format: 'csv' }) as any,
+    );
+    const target = dms.commandCalls(CreateEndpointCommand)[1].args[0].input;
+    expect(target.S3Settings).toEqual({
+      ServiceAccessRoleArn: 'arn:aws:iam::111122223333:role/dms-s3',
+      BucketName: 'lake-landing',
+      BucketFolder: 'landing/sakila',
+      DataFormat: 'csv',
+      CsvDelimiter: ',',
+      CsvRowDelimiter: '\n',
+      CsvNullValue: '',
+      Rfc4180: true,
+      AddColumnName: false,
+      IncludeOpForFullLoad: false,
+      EncryptionMode: 'sse-s3',
+      TimestampColumnName: 'dms_commit_ts',
+      DatePartitionEnabled: true,
+      DatePartitionSequence: 'YYYYMMDD',
+      DatePartitionDelimiter: 'SLASH',
+    });
+  });
+
+  it('refuses to switch the format of an existing landing endpoint', async () => {
+    givenNoEndpoints();
+    const action = createDmsEndpointCreateAction(dmsOptions());
+    await action.handler(actionContext({ sourceId: 'sakila' }) as any);
+    const specs = dms
+      .commandCalls(CreateEndpointCommand)
+      .map(c => c.args[0].input);
+    dms.reset();
+    dms.on(DescribeEndpointsCommand).callsFake(input => {
+      const spec = specs.find(
+        s => s.EndpointIdentifier === input.Filters[0].Values[0],
+      )!;
+      return {
+        Endpoints: [{ ...spec, EndpointArn: `arn:${spec.EndpointIdentifier}` }],
+      };
+    });
+    await expect(
+      action.handler(
+        actionContext({ sourceId: 'sakila', format: 'csv' }) as any,
+      ),
+    ).rejects.toThrow(
+      /DMS endpoint 'dl-sakila-landing' already exists with a different DataFormat, .*IncludeOpForFullLoad/,
+    );
+    expect(dms.commandCalls(CreateEndpointCommand)).toHaveLength(0);
+  });
 
   it('creates nothing when the endpoints exist with the same settings', async () => {
     givenNoEndpoints();

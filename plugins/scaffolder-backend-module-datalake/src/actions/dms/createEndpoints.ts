@@ -9,6 +9,8 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   findMysqlSource,
+  LANDING_CSV_INCLUDE_OP_FOR_FULL_LOAD,
+  LANDING_CSV_SETTINGS,
   MysqlSourceConfig,
 } from '@datalake-portal/backstage-plugin-datalake-node';
 import {
@@ -45,9 +47,41 @@ function sourceEndpointSpec(
   };
 }
 
+/**
+ * The landing formats of the form (`templates/new-ingestion`, field `format`).
+ *
+ * @public
+ */
+export type LandingFormat = 'parquet' | 'csv';
+
+/**
+ * How each format is written. CSV: no header, the table's columns in table order after `Op` (CDC files
+ * only) and the commit timestamp, the change sequence last, and the delimiter, quoting and NULL text of
+ * `LANDING_CSV_SETTINGS`, which the bronze job and the DuckDB replay read with (DMS User Guide, "Using
+ * Amazon S3 as a target for AWS Database Migration Service",
+ * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.S3.html, "Endpoint settings when using
+ * Amazon S3 as a target").
+ */
+function formatSettings(format: LandingFormat) {
+  if (format === 'csv') {
+    return {
+      DataFormat: 'csv',
+      ...LANDING_CSV_SETTINGS,
+      IncludeOpForFullLoad: LANDING_CSV_INCLUDE_OP_FOR_FULL_LOAD,
+    } as const;
+  }
+  return {
+    DataFormat: 'parquet',
+    ParquetVersion: 'parquet-2-0',
+    // Op column on full-load rows too, so bronze reads one format for load and CDC files.
+    IncludeOpForFullLoad: true,
+  } as const;
+}
+
 function targetEndpointSpec(
   source: MysqlSourceConfig,
   landing: DmsLandingConfig,
+  format: LandingFormat,
 ): CreateEndpointCommandInput {
   return {
     EndpointIdentifier: dmsNames(source.id).targetEndpoint,
@@ -57,11 +91,8 @@ function targetEndpointSpec(
       ServiceAccessRoleArn: landing.serviceAccessRoleArn,
       BucketName: landing.bucketName,
       BucketFolder: `${landing.bucketFolder}/${source.id}`,
-      DataFormat: 'parquet',
-      ParquetVersion: 'parquet-2-0',
+      ...formatSettings(format),
       EncryptionMode: 'sse-s3',
-      // Op column on full-load rows too, so bronze reads one format for load and CDC files.
-      IncludeOpForFullLoad: true,
       TimestampColumnName: LANDING_TIMESTAMP_COLUMN,
       DatePartitionEnabled: true,
       DatePartitionSequence: 'YYYYMMDD',
@@ -117,7 +148,7 @@ export function createDmsEndpointCreateAction(options: DmsActionOptions) {
   return createTemplateAction({
     id: 'datalake:dms:endpoint:create',
     description:
-      'Creates the DMS endpoints of a configured MySQL source: the source endpoint (credentials by Secrets Manager reference) and the S3 landing target (Parquet, Op column, commit timestamp, date partitions). Idempotent.',
+      'Creates the DMS endpoints of a configured MySQL source: the source endpoint (credentials by Secrets Manager reference) and the S3 landing target (Parquet or header-less CSV, Op column, commit timestamp, date partitions). One landing format per source: a second format on the same source is a conflict. Idempotent.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -127,6 +158,13 @@ export function createDmsEndpointCreateAction(options: DmsActionOptions) {
             .string()
             .regex(SOURCE_ID_PATTERN)
             .describe('Id of the source in datalake.sources'),
+        format: z =>
+          z
+            .enum(['parquet', 'csv'])
+            .optional()
+            .describe(
+              'Format DMS writes the landing files in (default parquet); the bronze jobs are generated for the same format',
+            ),
       },
       output: {
         sourceEndpointArn: z =>
@@ -144,7 +182,7 @@ export function createDmsEndpointCreateAction(options: DmsActionOptions) {
       const landing = requireLanding(options);
       const specs = [
         sourceEndpointSpec(source),
-        targetEndpointSpec(source, landing),
+        targetEndpointSpec(source, landing, ctx.input.format ?? 'parquet'),
       ];
       const landingPrefix = `s3://${landing.bucketName}/${landing.bucketFolder}/${source.id}/`;
 
