@@ -91,6 +91,18 @@ export interface Config {
         /** Retries of a failed job run (States.TaskFailed). Default 0. */
         taskFailedMaxAttempts?: number;
       };
+      /** EventBridge Scheduler: the pipeline's schedule and the daily table maintenance. */
+      scheduler?: {
+        /**
+         * The IAM role schedules invoke their targets as (states:StartExecution, glue:StartJobRun).
+         * @visibility backend
+         */
+        roleArn: string;
+        /** When maintenance runs, a Scheduler expression. Default cron(0 3 * * ? *). */
+        maintenanceSchedule?: string;
+        /** IANA time zone the schedules are evaluated in. Default UTC. */
+        timezone?: string;
+      };
       /**
        * The spark-templates folder; default the repository's `spark-templates/`.
        * @visibility backend

@@ -22,6 +22,10 @@ import {
 } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  ListSchedulesCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import {
   DescribeStateMachineCommand,
   ListStateMachinesCommand,
   SFNClient,
@@ -118,6 +122,7 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
   let glue: GlueClient;
   let dms: DatabaseMigrationServiceClient;
   let sfn: SFNClient;
+  let eventBridgeScheduler: SchedulerClient;
 
   beforeAll(async () => {
     const root = await mysql.createConnection({
@@ -152,6 +157,7 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
     glue = new GlueClient(clientConfig);
     dms = new DatabaseMigrationServiceClient(clientConfig);
     sfn = new SFNClient(clientConfig);
+    eventBridgeScheduler = new SchedulerClient(clientConfig);
     // What `yarn aws-local seed` gives a portal: the buckets and a replication instance.
     const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
     for (const bucket of ['landing', 'bronze', 'silver', 'gold', 'scripts']) {
@@ -225,9 +231,17 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
           }),
         )
       : undefined;
+    // Each schedule with its last change, so that a converging re-run shows as no change.
+    const schedules = Object.fromEntries(
+      (
+        (await eventBridgeScheduler.send(new ListSchedulesCommand({})))
+          .Schedules ?? []
+      ).map(x => [x.Name!, String(x.LastModificationDate?.getTime())]),
+    );
     return {
       tables,
       jobs,
+      schedules,
       endpoints: endpoints.sort(),
       tasks: tasks.sort(),
       stateMachines: machines.length,
@@ -330,6 +344,12 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
                 stepFunctions: {
                   roleArn: 'arn:aws:iam::000000000000:role/datalake-pipeline',
                 },
+                scheduler: {
+                  roleArn: 'arn:aws:iam::000000000000:role/datalake-scheduler',
+                  // At clock speed 1000 a daily maintenance run would start within seconds and
+                  // put Spark jobs beside the ones this test waits for; this one is years away.
+                  maintenanceSchedule: 'cron(0 3 1 1 ? 2199)',
+                },
               },
               catalog: { pipelinesDirectory: pipelinesDir },
             },
@@ -415,10 +435,21 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
           ...CHOSEN.map(t => `ingest_e2e_gold.${t}_row_count`),
         ].sort(),
       );
-      expect(Object.keys(first.jobs)).toHaveLength(9);
+      // Bronze, silver and gold jobs of the three tables, and their maintenance jobs.
+      expect(Object.keys(first.jobs)).toHaveLength(12);
       for (const table of CHOSEN) {
         expect(Object.keys(first.jobs).join(' ')).toContain(table);
+        expect(first.jobs).toHaveProperty([
+          `datalake-${SOURCE}-maintenance-${table}`,
+        ]);
       }
+      // The pipeline's schedule and a daily one per maintenance job exist in EventBridge Scheduler.
+      expect(Object.keys(first.schedules).sort()).toEqual(
+        [
+          `datalake-${SOURCE}`,
+          ...CHOSEN.map(t => `datalake-${SOURCE}-maintenance-${t}`),
+        ].sort(),
+      );
       expect(first.stateMachines).toBe(1);
 
       // The next catalog sync makes the tables entities, owned and linked.
@@ -515,7 +546,8 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
         ['revenue', 'decimal(38,2)'],
         ['payments', 'bigint'],
       ]);
-      expect(Object.keys(withGold.jobs)).toHaveLength(10);
+      // The gold table's job beside the twelve of the ingestion.
+      expect(Object.keys(withGold.jobs)).toHaveLength(13);
       const definition = JSON.parse(
         (
           await sfn.send(

@@ -18,6 +18,7 @@ import {
   createIcebergTableCreateAction,
   createGlueJobCreateAction,
   createSfnPipelineCreateAction,
+  createSchedulerScheduleCreateAction,
   pipelineActionOptions,
   createIngestionPlanAction,
   createGoldTablePlanAction,
@@ -67,6 +68,9 @@ export const scaffolderModule = createBackendModule({
           ),
           createGlueJobCreateAction(pipelineActionOptions(config, clients)),
           createSfnPipelineCreateAction(pipelineActionOptions(config, clients)),
+          createSchedulerScheduleCreateAction(
+            pipelineActionOptions(config, clients),
+          ),
           createIngestionPlanAction(pipelineActionOptions(config, clients)),
           createGoldTablePlanAction(pipelineActionOptions(config, clients)),
           createPipelineCatalogRegisterAction({

@@ -4,6 +4,7 @@ import { glueService } from './glue';
 import { lakeFormationService } from './lakeformation';
 import { logsService } from './cloudwatchlogs';
 import { s3Service } from './s3';
+import { schedulerService } from './scheduler';
 import { secretsManagerService } from './secretsmanager';
 import { stepFunctionsService } from './stepfunctions';
 import { stsService } from './sts';
@@ -18,6 +19,7 @@ export const allServices: ServiceDefinition[] = [
   lakeFormationService,
   logsService,
   secretsManagerService,
+  schedulerService,
 ];
 
 export {
@@ -26,6 +28,7 @@ export {
   lakeFormationService,
   logsService,
   s3Service,
+  schedulerService,
   secretsManagerService,
   stepFunctionsService,
   stsService,

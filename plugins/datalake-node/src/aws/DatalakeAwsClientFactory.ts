@@ -8,6 +8,7 @@ import { DatabaseMigrationServiceClient } from '@aws-sdk/client-database-migrati
 import { GlueClient } from '@aws-sdk/client-glue';
 import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Config } from '@backstage/config';
@@ -87,6 +88,11 @@ export class DatalakeAwsClientFactory {
 
   stepFunctions(target?: AwsClientTarget): Promise<SFNClient> {
     return this.client('sfn', SFNClient, target);
+  }
+
+  /** EventBridge Scheduler, for the pipelines' and the maintenance jobs' schedules. */
+  scheduler(target?: AwsClientTarget): Promise<SchedulerClient> {
+    return this.client('scheduler', SchedulerClient, target);
   }
 
   dms(target?: AwsClientTarget): Promise<DatabaseMigrationServiceClient> {

@@ -9,6 +9,7 @@ export type {
 export { createIcebergTableCreateAction } from './glue/createIcebergTables';
 export { createGlueJobCreateAction } from './glue/createGlueJobs';
 export { createSfnPipelineCreateAction } from './sfn/createPipeline';
+export { createSchedulerScheduleCreateAction } from './sfn/createSchedules';
 export * from './glue/pipelineExports';
 export { createIngestionPlanAction } from './pipeline/planIngestion';
 export {

@@ -1,5 +1,6 @@
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Config } from '@backstage/config';
@@ -22,6 +23,8 @@ export type PipelineActionOptions = {
     s3(): Promise<S3Client>;
     stepFunctions(): Promise<SFNClient>;
     sts(): Promise<STSClient>;
+    /** Needed only by the schedule action. */
+    scheduler?(): Promise<SchedulerClient>;
   };
 };
 
@@ -96,6 +99,7 @@ export function pipelineActionOptions(
       s3: () => clients.s3(),
       stepFunctions: () => clients.stepFunctions(),
       sts: () => clients.sts(),
+      scheduler: () => clients.scheduler(),
     },
   };
 }

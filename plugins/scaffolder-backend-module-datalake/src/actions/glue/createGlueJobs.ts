@@ -24,6 +24,7 @@ import {
   PipelineActionOptions,
 } from './actionSupport';
 import { examples } from './createGlueJobs.examples';
+import { assertPipelineGoldSql } from './goldSqlScope';
 import { PipelineConfig, requirePipelineConfig } from './pipelineConfig';
 import { pipelineInputFields } from './pipelineInputSchema';
 import {
@@ -175,6 +176,8 @@ export function createGlueJobCreateAction(options: PipelineActionOptions) {
     async handler(ctx) {
       const config = requirePipelineConfig(options.pipeline);
       const pipeline = resolvePipeline(ctx.input as PipelineInput, config);
+      // The gold plan checked the SQL, but a pipeline input can be written by hand: check again.
+      assertPipelineGoldSql(pipeline, config);
       const jobs = pipelineJobs(pipeline, {
         maintenance: ctx.input.maintenance,
       });

@@ -54,6 +54,18 @@ export type PipelineConfig = {
     /** Retries of a failed job run (`States.TaskFailed`); 0 turns them off. */
     taskFailedMaxAttempts: number;
   };
+  /**
+   * EventBridge Scheduler: the role schedules invoke their targets as, and when table maintenance
+   * runs. Absent when `datalake.pipeline.scheduler` is not configured; the schedule action then
+   * refuses to run.
+   */
+  scheduler?: {
+    roleArn: string;
+    /** When the maintenance jobs run, a Scheduler expression (default `cron(0 3 * * ? *)`). */
+    maintenanceSchedule: string;
+    /** The time zone both the pipeline and the maintenance schedules are evaluated in. */
+    timezone: string;
+  };
   sparkTemplatesDir: string;
 };
 
@@ -122,6 +134,7 @@ export function readPipelineConfig(config: Config): PipelineConfig | undefined {
   const landing = config.getOptionalConfig('datalake.dms.landing');
   const glue = pipeline.getOptionalConfig('glue');
   const sfn = pipeline.getOptionalConfig('stepFunctions');
+  const scheduler = pipeline.getOptionalConfig('scheduler');
   const writeMode =
     pipeline.getOptionalString('table.writeMode') ?? 'merge-on-read';
   if (writeMode !== 'merge-on-read' && writeMode !== 'copy-on-write') {
@@ -175,6 +188,17 @@ export function readPipelineConfig(config: Config): PipelineConfig | undefined {
       taskFailedMaxAttempts:
         sfn?.getOptionalNumber('taskFailedMaxAttempts') ?? 0,
     },
+    ...(scheduler
+      ? {
+          scheduler: {
+            roleArn: roleArn(scheduler, 'scheduler'),
+            maintenanceSchedule:
+              scheduler.getOptionalString('maintenanceSchedule') ??
+              'cron(0 3 * * ? *)',
+            timezone: scheduler.getOptionalString('timezone') ?? 'UTC',
+          },
+        }
+      : {}),
     sparkTemplatesDir:
       pipeline.getOptionalString('sparkTemplatesDir') ??
       defaultSparkTemplatesDir(),

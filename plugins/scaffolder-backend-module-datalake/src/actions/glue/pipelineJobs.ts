@@ -17,7 +17,7 @@ import { goldJobSpec, ResolvedPipeline } from './pipelineSpecs';
 export type PipelineJob = {
   name: string;
   kind: SparkJobKind;
-  /** The layer the job writes; maintenance jobs are listed under bronze. */
+  /** The layer the job writes; a maintenance job keeps several layers' tables. */
   layer: LakeLayer | 'maintenance';
   /** The table the job writes (gold: the gold table). */
   table: string;
@@ -30,7 +30,9 @@ export const ICEBERG_SPARK_EXTENSIONS =
 
 /**
  * The jobs of a pipeline in run order: bronze per table, silver per table, gold per gold table and,
- * when asked, one maintenance job per source table.
+ * when asked, one maintenance job per source table. A maintenance job keeps its table's bronze and
+ * silver tables and the gold tables whose first upstream table it is, so that every table of the
+ * pipeline is maintained by exactly one job.
  *
  * @public
  */
@@ -68,10 +70,36 @@ export function pipelineJobs(
           kind: 'maintenance' as const,
           layer: 'maintenance' as const,
           table: spec.bronze.table,
-          spec,
+          spec: maintenanceSpec(pipeline, spec),
         }))
       : []),
   ];
+}
+
+/** A source table's spec carrying the gold tables its maintenance job also keeps. */
+function maintenanceSpec(
+  pipeline: ResolvedPipeline,
+  spec: PipelineSpec,
+): PipelineSpec {
+  const silver = `${spec.silver.database}.${spec.silver.table}`;
+  const first = (gold: ResolvedPipeline['gold'][number]) =>
+    pipeline.specs.some(
+      s => `${s.silver.database}.${s.silver.table}` === gold.upstreamTables[0],
+    )
+      ? gold.upstreamTables[0]
+      : `${pipeline.specs[0].silver.database}.${pipeline.specs[0].silver.table}`;
+  return {
+    ...spec,
+    gold: pipeline.gold
+      .filter(g => first(g) === silver)
+      .map(g => ({
+        table: g.table,
+        database: g.database,
+        location: g.location,
+        sql: g.sql,
+        upstream: g.upstreamTables,
+      })),
+  };
 }
 
 /** Where a job's script goes. @public */

@@ -63,7 +63,7 @@ export function createSfnPipelineCreateAction(options: PipelineActionOptions) {
   return createTemplateAction({
     id: 'datalake:sfn:pipeline:create',
     description:
-      'Creates or updates the Step Functions state machine of a source pipeline: a glue:startJobRun.sync task per table and layer (bronze jobs in parallel, then silver, then gold), retries on Glue concurrency and throttling errors, failures caught into a Fail state; role from datalake.pipeline. Records the schedule. Converges.',
+      'Creates or updates the Step Functions state machine of a source pipeline: a glue:startJobRun.sync task per table and layer (bronze jobs in parallel, then silver, then gold), retries on Glue concurrency and throttling errors, failures caught into a Fail state; role from datalake.pipeline. Records the schedule (datalake:scheduler:schedule:create creates it). Converges.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -178,7 +178,7 @@ export function createSfnPipelineCreateAction(options: PipelineActionOptions) {
       ctx.logger.info(`State machine ${name}: ${result.status}`);
       if (schedule) {
         ctx.logger.info(
-          `Schedule ${schedule} is recorded on the state machine; create the EventBridge schedule with: aws scheduler create-schedule --name ${name} --schedule-expression '${schedule}' --flexible-time-window Mode=OFF --target Arn=${result.arn},RoleArn=<scheduler role>`,
+          `Schedule ${schedule} is recorded on the state machine; datalake:scheduler:schedule:create creates the EventBridge schedule that starts it`,
         );
       }
       ctx.output('stateMachineArn', result.arn);
