@@ -19,7 +19,9 @@ export DATALAKE_DEMO_MYSQL_PASSWORD="${DATALAKE_DEMO_MYSQL_PASSWORD:-datalake-de
 bash scripts/demo-mysql.sh
 
 emulator_pid=""
+seed_pid=""
 cleanup() {
+  if [ -n "$seed_pid" ]; then kill "$seed_pid" 2>/dev/null || true; fi
   if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT INT TERM
@@ -30,17 +32,17 @@ else
   export DATALAKE_AWS_ENDPOINT="${DATALAKE_AWS_ENDPOINT:-http://127.0.0.1:4566}"
   port="${DATALAKE_AWS_ENDPOINT##*:}"
   echo "start: no AWS configuration; starting the local AWS emulator on 127.0.0.1:${port}"
-  # DMS tasks move 100 times faster than in AWS, so that the demo shows results. The demo seed
-  # still records its Glue job runs through the emulator's timer (--glue-execution simulated)
-  # until it is rebuilt on real runs of the pipeline (issue #16); the emulator itself executes
-  # job scripts on Spark by default.
-  yarn aws-local --port "$port" --clock-speed 100 --glue-execution simulated &
+  # The emulator runs at AWS's pace (clock speed 1) and executes the Glue jobs on the local Spark.
+  yarn aws-local --port "$port" &
   emulator_pid=$!
   for _ in $(seq 1 60); do
     curl -fsS "http://127.0.0.1:${port}/_aws-local/health" >/dev/null 2>&1 && break
     sleep 0.5
   done
-  yarn aws-local seed --endpoint "$DATALAKE_AWS_ENDPOINT" --if-empty
+  # The first seed onboards Sakila and runs the pipeline once on Spark, which takes minutes: it
+  # runs beside the portal and prints its progress, and the tables fill as their jobs finish.
+  yarn aws-local seed --endpoint "$DATALAKE_AWS_ENDPOINT" --if-empty 2>&1 | sed -u 's/^/seed: /' &
+  seed_pid=$!
 fi
 
 yarn start

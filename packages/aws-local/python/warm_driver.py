@@ -67,9 +67,26 @@ def error_text(error):
                          if l.strip() and not l.startswith((" ", "\t")) and not l.strip().startswith("at ")]
                 if lines:
                     return lines[-1]
-            return text.splitlines()[0]
+            first = text.splitlines()[0]
+            root = root_cause(java)
+            # Spark wraps a task's failure ("Job aborted due to stage failure … awaitResult");
+            # what went wrong (a file that is no Parquet, a cast) is the innermost cause.
+            return "{}; caused by: {}".format(first, root) if root and root not in first else first
     lines = traceback.format_exception_only(type(error), error)
     return "".join(lines).strip()
+
+
+def root_cause(java):
+    """The first line of the innermost cause of a JVM exception, or None."""
+    try:
+        cause, seen = java.getCause(), 0
+        if cause is None:
+            return None
+        while cause.getCause() is not None and seen < 20:
+            cause, seen = cause.getCause(), seen + 1
+        return cause.toString().splitlines()[0]
+    except Exception:  # noqa: BLE001 - the gateway may be gone
+        return None
 
 
 def last_line(path):

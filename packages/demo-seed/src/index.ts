@@ -7,3 +7,5 @@
 export { seedDemoLake } from './seedDemoLake';
 export type { SeedOptions, SeedResult, MysqlTarget } from './seedDemoLake';
 export { main } from './cli';
+export { applyDemoChanges, type DemoChanges } from './demoChanges';
+export { main as demoChangesMain } from './demoChangesCli';

@@ -1,6 +1,12 @@
+/*
+ * The demo lake is what the product makes: the seed onboards Sakila from the CDC-ready MariaDB
+ * through DMS and the pipeline actions, then one pipeline execution runs every rendered job on
+ * the emulator's Spark. Every bronze, silver and gold table then holds what MySQL holds.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import mysql from 'mysql2/promise';
 import {
   GetJobRunsCommand,
   GetJobsCommand,
@@ -28,9 +34,15 @@ import {
   DescribeReplicationTasksCommand,
   DescribeTableStatisticsCommand,
 } from '@aws-sdk/client-database-migration-service';
+import {
+  ListSchedulesCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { RunningEmulator, startEmulator } from '@datalake-portal/aws-local';
 import { DEFAULT_SAKILA_DIR } from './sakilaFixture';
-import { ANALYST_ROLE, seedDemoLake } from './seedDemoLake';
+import { ANALYST_ROLE, GOLD_TABLES, seedDemoLake } from './seedDemoLake';
+
+jest.setTimeout(30 * 60_000);
 
 let running: RunningEmulator;
 const logger = { info: jest.fn(), warn: jest.fn() };
@@ -59,22 +71,48 @@ const seed = (extra: { ifEmpty?: boolean } = {}) =>
     ...extra,
   });
 
+/** The current Iceberg snapshot of a Glue table, read from its metadata file in S3. */
+async function currentSnapshot(database: string, table: string) {
+  const { glue, s3 } = clients();
+  const { Table } = await glue.send(
+    new GetTableCommand({ DatabaseName: database, Name: table }),
+  );
+  const location = Table!.Parameters!.metadata_location;
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(location)!;
+  const metadata = JSON.parse(
+    await (
+      await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+    ).Body!.transformToString(),
+  );
+  const snapshot = metadata.snapshots?.find(
+    (s: any) => s['snapshot-id'] === metadata['current-snapshot-id'],
+  );
+  return { location, snapshot, metadata };
+}
+
+let source: mysql.Connection;
+
 beforeAll(async () => {
+  source = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: 3306,
+    user: 'root',
+  });
   running = await startEmulator({
     port: 0,
     stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'demo-seed-')),
-    clockSpeed: 1000,
-    // The seed still records its job runs through the timer (issue #16 makes them real runs).
-    settings: { glueJobExecution: 'simulated' },
   });
 });
 
-afterAll(() => running?.close());
+afterAll(async () => {
+  await running?.close();
+  await source?.end();
+});
 
 describe('seedDemoLake', () => {
   it('builds the demo lake through the SDK, and --if-empty then leaves it alone', async () => {
     const result = await seed();
-    expect(result).toEqual({ status: 'seeded', tables: 34, jobs: 34 });
+    expect(result).toMatchObject({ status: 'seeded', tables: 34, jobs: 50 });
     const { glue, s3, sfn, lf, dms } = clients();
 
     const names = async (database: string) =>
@@ -88,76 +126,91 @@ describe('seedDemoLake', () => {
       'revenue_by_store_month',
     ]);
 
-    const payment = (
+    const paymentTable = (
       await glue.send(
         new GetTableCommand({ DatabaseName: 'sakila_silver', Name: 'payment' }),
       )
     ).Table!;
-    expect(payment.Parameters).toMatchObject({
+    expect(paymentTable.Parameters).toMatchObject({
       'datalake.layer': 'silver',
       'datalake.owner': 'group:default/data-engineering',
       'datalake.upstream': 'sakila_bronze.payment',
       'datalake.source': 'sakila',
       table_type: 'ICEBERG',
     });
-    expect(payment.Parameters!.previous_metadata_location).toMatch(
-      /metadata\/00000-.*\.metadata\.json$/,
-    );
-    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(
-      payment.Parameters!.metadata_location,
-    )!;
-    const metadata = JSON.parse(
-      await (
-        await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-      ).Body!.transformToString(),
-    );
-    expect(metadata.snapshots.map((s: any) => s.summary.operation)).toEqual([
-      'append',
-      'overwrite',
-      'delete',
-      'append',
-      'replace',
-    ]);
-    expect(metadata['current-snapshot-id']).toBe(
-      metadata.snapshots[4]['snapshot-id'],
-    );
-
-    const landing = await s3.send(
-      new ListObjectsV2Command({
-        Bucket: 'datalake-landing',
-        Prefix: 'landing/sakila/sakila/rental/',
-      }),
-    );
-    // The DMS task's own full load of the source, not files written by the seed.
-    expect(landing.Contents!.map(o => o.Key)).toEqual([
-      'landing/sakila/sakila/rental/LOAD00000001.csv',
-    ]);
-    const rentalLoad = await (
-      await s3.send(
-        new GetObjectCommand({
-          Bucket: 'datalake-landing',
-          Key: 'landing/sakila/sakila/rental/LOAD00000001.csv',
-        }),
-      )
-    ).Body!.transformToString();
-    const loadLines = rentalLoad.trimEnd().split('\n');
-    expect(loadLines).toHaveLength(16044);
-    // IncludeOpForFullLoad: every full-load record starts with I.
-    expect(loadLines.every(line => line.startsWith('I,'))).toBe(true);
-
-    const jobs = (await glue.send(new GetJobsCommand({}))).Jobs!;
+    // The first load ran every job once on Spark, and all of them succeeded.
+    expect(result.firstLoad).toMatchObject({
+      status: 'SUCCEEDED',
+      runs: { succeeded: 34, failed: 0 },
+    });
+    // 34 pipeline jobs and 16 maintenance jobs (one per source table, its gold tables included).
+    const allJobs = (await glue.send(new GetJobsCommand({}))).Jobs!;
+    expect(allJobs).toHaveLength(50);
+    const jobs = allJobs.filter(j => !j.Name!.includes('-maintenance-'));
     expect(jobs).toHaveLength(34);
     const runs = (
       await Promise.all(
         jobs.map(j => glue.send(new GetJobRunsCommand({ JobName: j.Name! }))),
       )
     ).flatMap(r => r.JobRuns!);
-    const failed = runs.filter(r => r.JobRunState === 'FAILED');
-    expect(failed.length).toBeGreaterThanOrEqual(3);
-    expect(failed.every(r => (r.ErrorMessage ?? '').length > 0)).toBe(true);
+    expect(runs.map(r => r.JobRunState)).toEqual(jobs.map(() => 'SUCCEEDED'));
+    // The schedules exist: the nightly pipeline run and a daily maintenance run per job.
+    const schedules = await new SchedulerClient({
+      endpoint: running.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }).send(new ListSchedulesCommand({}));
+    expect(schedules.Schedules).toHaveLength(17);
     expect(
-      runs.filter(r => r.JobRunState === 'SUCCEEDED').length,
-    ).toBeGreaterThan(30);
+      schedules.Schedules!.find(x => x.Name === 'datalake-sakila')?.Target?.Arn,
+    ).toMatch(/:stateMachine:datalake-sakila$/);
+
+    // The landing files are the DMS task's own full load, in its layout.
+    const landing = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: 'datalake-landing',
+        Prefix: 'landing/sakila/sakila/rental/',
+      }),
+    );
+    expect(landing.Contents!.map(o => o.Key)).toEqual([
+      'landing/sakila/sakila/rental/LOAD00000001.parquet',
+    ]);
+
+    // Bronze and silver hold as many rows as MySQL, table for table, written by the jobs.
+    const [tableRows] = (await source.query(
+      `SELECT table_name AS name FROM information_schema.tables
+        WHERE table_schema = 'sakila' AND table_type = 'BASE TABLE'`,
+    )) as any;
+    expect(tableRows).toHaveLength(16);
+    for (const { name } of tableRows as Array<{ name: string }>) {
+      const [[{ n }]] = (await source.query(
+        `SELECT COUNT(*) AS n FROM sakila.\`${name}\``,
+      )) as any;
+      for (const database of ['sakila_bronze', 'sakila_silver']) {
+        const { snapshot } = await currentSnapshot(database, name);
+        expect({
+          table: `${database}.${name}`,
+          rows: Number(snapshot?.summary?.['total-records']),
+        }).toEqual({ table: `${database}.${name}`, rows: Number(n) });
+      }
+    }
+    // Gold holds what its SQL gives when evaluated on MySQL itself.
+    for (const gold of GOLD_TABLES) {
+      const [[{ n }]] = (await source.query(
+        `SELECT COUNT(*) AS n FROM (${gold.sql
+          .replace(/glue_catalog\.sakila_silver\./g, 'sakila.')
+          .replace(
+            /date_trunc\('MONTH', ([\w.]+)\)/g,
+            "DATE_FORMAT($1, '%Y-%m-01')",
+          )}) g`,
+      )) as any;
+      const { snapshot } = await currentSnapshot('sakila_gold', gold.table);
+      expect({
+        table: gold.table,
+        rows: Number(snapshot?.summary?.['total-records']),
+      }).toEqual({ table: gold.table, rows: Number(n) });
+    }
+    const payment = await currentSnapshot('sakila_silver', 'payment');
 
     const machine = (
       await sfn.send(new ListStateMachinesCommand({}))
@@ -167,9 +220,8 @@ describe('seedDemoLake', () => {
         new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }),
       )
     ).executions!;
-    expect(executions.map(e => e.status).sort()).toEqual([
-      'FAILED',
-      'SUCCEEDED',
+    expect(executions.map(e => [e.name, e.status])).toEqual([
+      ['first-load', 'SUCCEEDED'],
     ]);
 
     const permissions = await lf.send(
@@ -207,20 +259,15 @@ describe('seedDemoLake', () => {
     });
 
     // A plain re-run converges: no new tables, jobs, runs, snapshots or executions.
-    expect(await seed()).toEqual({ status: 'seeded', tables: 34, jobs: 34 });
-    const metadataAgain = (
-      await glue.send(
-        new GetTableCommand({ DatabaseName: 'sakila_silver', Name: 'payment' }),
-      )
-    ).Table!;
-    expect(metadataAgain.Parameters!.metadata_location).toBe(
-      payment.Parameters!.metadata_location,
+    expect(await seed()).toEqual({ status: 'seeded', tables: 34, jobs: 50 });
+    expect((await currentSnapshot('sakila_silver', 'payment')).location).toBe(
+      payment.location,
     );
     const executionsAgain = (
       await sfn.send(
         new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn }),
       )
     ).executions!;
-    expect(executionsAgain).toHaveLength(2);
-  }, 120_000);
+    expect(executionsAgain).toHaveLength(1);
+  });
 });

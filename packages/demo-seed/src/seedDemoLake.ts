@@ -1,25 +1,18 @@
 /*
  * Builds the demo lake in a running emulator as a client: DMS resources through the access layer
- * (the DMS task writes the landing files), tables/jobs/pipeline through the product's own scaffolder actions, then a
- * history (snapshots, job runs, executions) and Lake Formation grants on top.
+ * (the DMS task writes the landing files from the demo MariaDB), tables, jobs and pipeline
+ * through the product's own scaffolder actions, then one execution of the pipeline, whose Glue
+ * runs fill bronze, silver and gold on the emulator's Spark, and Lake Formation grants on top.
+ * Nothing is written here that the product would not have made.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { ConfigReader } from '@backstage/config';
-import {
-  GetDatabaseCommand,
-  GetJobRunCommand,
-  GetJobRunsCommand,
-  StartJobRunCommand,
-} from '@aws-sdk/client-glue';
+import { GetDatabaseCommand } from '@aws-sdk/client-glue';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import {
-  DescribeExecutionCommand,
-  ListExecutionsCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import {
   CreateEndpointCommand,
   CreateReplicationInstanceCommand,
@@ -34,16 +27,16 @@ import {
   GrantPermissionsCommand,
 } from '@aws-sdk/client-lakeformation';
 import { DatalakeAwsClientFactory } from '@datalake-portal/backstage-plugin-datalake-node';
-import { toGlueName } from '@datalake-portal/backstage-plugin-datalake-common';
 import {
   createGlueJobCreateAction,
   createIcebergTableCreateAction,
+  createSchedulerScheduleCreateAction,
   createSfnPipelineCreateAction,
   inspectionReportFromDdl,
   pipelineActionOptions,
 } from '@datalake-portal/backstage-plugin-scaffolder-backend-module-datalake';
 import { runAction, SeedLogger } from './actionRunner';
-import { commitHistory, SnapshotCommit } from './icebergHistory';
+import { PipelineExecution, runPipeline } from './pipelineRun';
 import { readSakilaFixture } from './sakilaFixture';
 
 export const DEMO_ACCOUNT = '000000000000';
@@ -101,10 +94,9 @@ export type SeedResult = {
   status: 'seeded' | 'skipped';
   tables: number;
   jobs: number;
+  /** The pipeline's first execution, when this seed started it. */
+  firstLoad?: PipelineExecution;
 };
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 async function admin(
   endpoint: string,
@@ -153,6 +145,9 @@ function demoConfig(endpoint: string) {
         glue: { roleArn: `arn:aws:iam::${DEMO_ACCOUNT}:role/datalake-glue` },
         stepFunctions: {
           roleArn: `arn:aws:iam::${DEMO_ACCOUNT}:role/datalake-pipeline`,
+        },
+        scheduler: {
+          roleArn: `arn:aws:iam::${DEMO_ACCOUNT}:role/datalake-scheduler`,
         },
       },
     },
@@ -253,11 +248,6 @@ export async function seedDemoLake(options: SeedOptions): Promise<SeedResult> {
       return { status: 'skipped', tables: 0, jobs: 0 };
     }
   }
-  if (Number(health.clockSpeed) < 100) {
-    logger.warn(
-      `The emulator clock runs at ${health.clockSpeed}x; job runs and executions take emulated minutes (start it with --clock-speed 1000)`,
-    );
-  }
 
   const fixture = readSakilaFixture(options.fixtureDir, 40);
   const tableNames = fixture.tables.map(t => t.name);
@@ -273,7 +263,7 @@ export async function seedDemoLake(options: SeedOptions): Promise<SeedResult> {
   }
 
   // The landing files are the DMS task's own: its full load writes
-  // landing/sakila/sakila/<table>/LOAD00000001.csv from the source, and changes in the source
+  // landing/sakila/sakila/<table>/LOAD00000001.parquet from the source, and changes in the source
   // arrive as CDC files through the binary log.
 
   // DMS: the MySQL source, the S3 landing target, an instance and a started full-load + CDC task.
@@ -344,8 +334,11 @@ export async function seedDemoLake(options: SeedOptions): Promise<SeedResult> {
               BucketName: BUCKETS.landing,
               BucketFolder: 'landing/sakila',
               ServiceAccessRoleArn: `arn:aws:iam::${DEMO_ACCOUNT}:role/datalake-dms-s3`,
-              DataFormat: 'csv',
+              DataFormat: 'parquet',
               IncludeOpForFullLoad: true,
+              // DMS writes a CDC file at most this many seconds after a change (default 60): the
+              // demo shows a change soon after `yarn demo-changes`.
+              CdcMaxBatchInterval: 10,
             },
           }),
         )
@@ -434,13 +427,15 @@ export async function seedDemoLake(options: SeedOptions): Promise<SeedResult> {
     inspection: JSON.parse(
       JSON.stringify(inspectionReportFromDdl('sakila', fixture.tables)),
     ),
-    format: 'csv',
+    format: 'parquet',
     silverPartitionBy: {
       payment: [{ column: 'payment_date', transform: 'month' }],
       rental: [{ column: 'rental_date', transform: 'month' }],
     },
     gold: GOLD_TABLES,
     schedule: 'cron(0 2 * * ? *)',
+    // One Iceberg maintenance job per source table (its gold tables included), run daily.
+    maintenance: true,
   };
   const tables = await runAction(
     createIcebergTableCreateAction(actionOptions),
@@ -457,147 +452,35 @@ export async function seedDemoLake(options: SeedOptions): Promise<SeedResult> {
     input,
     logger,
   );
-
-  // A snapshot history per table: load, merges, a delete and a compaction; gold tables overwrite.
-  for (const t of tables.tables as Array<{
-    layer: string;
-    database: string;
-    table: string;
-  }>) {
-    const rows = fixture.rowCounts.get(t.table) ?? 200;
-    const commits: SnapshotCommit[] =
-      t.layer === 'gold'
-        ? [3, 2, 1].map(days => ({
-            operation: 'overwrite',
-            addedRecords: rows,
-            deletedRecords: rows,
-            addedFiles: 1,
-            deletedFiles: 1,
-            ageMs: days * DAY,
-          }))
-        : [
-            {
-              operation: 'append',
-              addedRecords: rows,
-              deletedRecords: 0,
-              addedFiles: 4,
-              deletedFiles: 0,
-              ageMs: 6 * DAY,
-            },
-            {
-              operation: 'overwrite',
-              addedRecords: 25,
-              deletedRecords: 12,
-              addedFiles: 2,
-              deletedFiles: 1,
-              ageMs: 4 * DAY,
-            },
-            {
-              operation: 'delete',
-              addedRecords: 0,
-              deletedRecords: 3,
-              addedFiles: 1,
-              deletedFiles: 0,
-              ageMs: 3 * DAY,
-            },
-            {
-              operation: 'append',
-              addedRecords: 40,
-              deletedRecords: 0,
-              addedFiles: 1,
-              deletedFiles: 0,
-              ageMs: 2 * DAY,
-            },
-            {
-              operation: 'replace',
-              addedRecords: rows + 50,
-              deletedRecords: rows + 50,
-              addedFiles: 1,
-              deletedFiles: 8,
-              ageMs: DAY,
-            },
-          ];
-    if (t.layer === 'gold')
-      commits.unshift({
-        operation: 'append',
-        addedRecords: rows,
-        deletedRecords: 0,
-        addedFiles: 1,
-        deletedFiles: 0,
-        ageMs: 4 * DAY,
-      });
-    await commitHistory(glue, s3, t.database, t.table, commits);
-  }
-
-  // Job run history: a few runs per job of the busiest tables, some failed.
-  const historyJobs = (jobs.jobs as Array<{ name: string }>).filter(j =>
-    /-(bronze|silver)-(rental|payment|customer|film)$/.test(j.name),
-  );
-  const durationArg = (seconds: number) => String(seconds * 1000);
-  await Promise.all(
-    historyJobs.map(async (job, index) => {
-      const existing = await glue.send(
-        new GetJobRunsCommand({ JobName: job.name }),
-      );
-      if ((existing.JobRuns ?? []).length > 0) return;
-      const plan = [false, index % 3 === 0, false];
-      for (const [run, fail] of plan.entries()) {
-        const { JobRunId } = await glue.send(
-          new StartJobRunCommand({
-            JobName: job.name,
-            Arguments: {
-              '--aws-local-duration-ms': durationArg(40 + 17 * run + 3 * index),
-              ...(fail
-                ? {
-                    '--aws-local-fail': 'true',
-                    '--aws-local-fail-message': `AnalysisException: [UNRESOLVED_COLUMN] A column with name \`last_update\` cannot be resolved in landing file ${toGlueName(
-                      job.name,
-                    )}`,
-                  }
-                : {}),
-            },
-          }),
-        );
-        await poll(
-          () =>
-            glue.send(
-              new GetJobRunCommand({ JobName: job.name, RunId: JobRunId! }),
-            ),
-          r =>
-            ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(
-              r.JobRun?.JobRunState ?? '',
-            ),
-          `job run ${job.name}`,
-        );
-      }
-    }),
+  // The nightly schedule of the pipeline and the daily maintenance schedules, in EventBridge
+  // Scheduler: the emulator fires them on its clock.
+  await runAction(
+    createSchedulerScheduleCreateAction(actionOptions),
+    input,
+    logger,
   );
 
-  // Pipeline executions: one that succeeds, one where a silver job fails into the Catch.
+  // The first load: one execution of the pipeline, whose Glue runs execute the rendered jobs on
+  // the emulator's Spark over the files the DMS task wrote. Every snapshot, row count and run the
+  // portal shows comes from it; a failure here is a real one, and the portal shows it.
   const stateMachineArn = pipeline.stateMachineArn as string;
   const executions = await sfn.send(
     new ListExecutionsCommand({ stateMachineArn }),
   );
+  let firstLoad: PipelineExecution | undefined;
   if ((executions.executions ?? []).length === 0) {
-    const run = async (name: string) => {
-      const { executionArn } = await sfn.send(
-        new StartExecutionCommand({ stateMachineArn, name }),
+    if (health.glueJobExecution === 'simulated') {
+      logger.warn(
+        'The emulator simulates Glue runs (--glue-execution simulated): the tables stay empty until it executes them on Spark',
       );
-      return poll(
-        () => sfn.send(new DescribeExecutionCommand({ executionArn })),
-        e => e.status !== 'RUNNING',
-        `execution ${name}`,
-      );
-    };
-    const ok = await run('nightly-1');
-    logger.info(`Execution nightly-1: ${ok.status}`);
-    await admin(endpoint, 'POST', 'glue/fail-next', {
-      JobName: 'datalake-sakila-silver-payment',
-      message:
-        'Py4JJavaError: An error occurred while calling o87.sql: MERGE INTO sakila_silver.payment failed: Cannot cast "N/A" to DECIMAL(5,2)',
+    }
+    firstLoad = await runPipeline({
+      ...{ sfn, glue, logger, stateMachineArn },
+      name: 'first-load',
+      jobNames: (jobs.jobs as Array<{ name: string; kind?: string }>)
+        .filter(j => j.kind !== 'maintenance')
+        .map(j => j.name),
     });
-    const failed = await run('nightly-2');
-    logger.info(`Execution nightly-2: ${failed.status}`);
   }
 
   // Lake Formation: analysts read silver customers of store 1 only, without e-mail addresses.
@@ -652,5 +535,6 @@ export async function seedDemoLake(options: SeedOptions): Promise<SeedResult> {
     status: 'seeded',
     tables: (tables.tables as unknown[]).length,
     jobs: (jobs.jobs as unknown[]).length,
+    ...(firstLoad ? { firstLoad } : {}),
   };
 }

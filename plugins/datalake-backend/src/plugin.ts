@@ -42,6 +42,7 @@ export const datalakePlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         userInfo: coreServices.userInfo,
         notifications: notificationService,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         config,
@@ -57,6 +58,7 @@ export const datalakePlugin = createBackendPlugin({
         scheduler,
         userInfo,
         notifications,
+        lifecycle,
       }) {
         const sources = SourceInspectionService.fromConfig(config, { logger });
         httpRouter.use(
@@ -92,12 +94,17 @@ export const datalakePlugin = createBackendPlugin({
           grantees: granteesFromStore(access.store),
         });
         const status = DatalakeStatusServices.create({
-          ...{ config, logger, cache, catalog, auth, runErrors },
+          ...{ config, logger, cache, catalog, auth, runErrors, permissions },
         });
+        lifecycle.addShutdownHook(() => status.close());
         httpRouter.use(
           createLineageRouter({ httpAuth, ...status.routeOptions }),
         );
-        httpRouter.use(createRunsRouter({ httpAuth, runs: status.runs }));
+        httpRouter.use(
+          createRunsRouter({
+            ...{ httpAuth, runs: status.runs, starter: status.starter },
+          }),
+        );
         await scheduleRunAlerts({
           ...{ config, logger, scheduler, database, catalog, auth },
           ...{ notifications, status },

@@ -22,8 +22,23 @@ export const datalakeRunErrorReadPermission = createPermission({
 });
 
 /**
- * Every permission of the run status route.
+ * Allows starting the pipeline that writes a table now, outside its schedule ("Run now"). The
+ * resource is the table's catalog entity: the portal's policy lets its owners and admins.
  *
  * @public
  */
-export const datalakeRunPermissions = [datalakeRunErrorReadPermission];
+export const datalakePipelineRunPermission = createPermission({
+  name: 'datalake.pipeline.run',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Every permission of the run status routes.
+ *
+ * @public
+ */
+export const datalakeRunPermissions = [
+  datalakeRunErrorReadPermission,
+  datalakePipelineRunPermission,
+];

@@ -118,6 +118,20 @@ export interface RunsResponse {
 }
 
 /** Default and maximum of the `limit` query parameter of `/v1/runs`. @public */
+/**
+ * What "Run now" (`POST /v1/runs/start`) answers: the pipeline execution it started.
+ *
+ * @public
+ */
+export interface PipelineRunStarted {
+  entityRef: string;
+  /** The pipeline (state machine) name. */
+  pipeline: string;
+  executionArn: string;
+  executionName: string;
+  startedAt: string | null;
+}
+
 export const RUNS_PAGE_SIZE = { default: 25, max: 100 } as const;
 
 /**

@@ -266,6 +266,8 @@ export class Emulator {
           status: 'ok',
           accountId: this.accountId,
           clockSpeed: this.clock.speed,
+          // Clients (the demo seed) tell real job runs from timed ones by this.
+          glueJobExecution: this.settings.glueJobExecution,
           services: this.serviceNames(),
         });
       }

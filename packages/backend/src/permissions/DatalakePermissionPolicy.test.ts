@@ -10,6 +10,7 @@ import {
   datalakeAccessRequestApprovePermission,
   datalakeAccessRequestCreatePermission,
   datalakeAccessRequestRevokePermission,
+  datalakePipelineRunPermission,
   datalakeRunErrorReadPermission,
   datalakeSourceInspectPermission,
   datalakeSourceReadPermission,
@@ -67,6 +68,27 @@ describe('DatalakePermissionPolicy', () => {
     await expect(
       policy.handle({ permission: catalogLocationDeletePermission }, analyst),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it("lets admins and the table entity's owners run its pipeline now, and nobody else", async () => {
+    await expect(
+      policy.handle({ permission: datalakePipelineRunPermission }, admin),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy.handle({ permission: datalakePipelineRunPermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle({ permission: datalakePipelineRunPermission }, analyst),
+    ).resolves.toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: { claims: ['user:default/ana', 'group:default/analysts'] },
+      },
+    });
   });
 
   it('shows run errors to admins, and to others only as owners or grant holders of the table', async () => {

@@ -22,6 +22,7 @@ import {
   decideRunErrorPermission,
   decideSourcePermission,
 } from '@datalake-portal/backstage-plugin-datalake-backend';
+import { datalakePipelineRunPermission } from '@datalake-portal/backstage-plugin-datalake-common';
 
 /**
  * The portal's permission policy.
@@ -39,6 +40,9 @@ import {
  *
  * Run errors and log tails (they quote row values): admins, the table's owners and holders of a
  * live grant on it (a condition on the table's data); nobody else.
+ *
+ * "Run now" (starting a table's pipeline outside its schedule): admins and the table entity's
+ * owners (a catalog condition); nobody else.
  */
 export class DatalakePermissionPolicy implements PermissionPolicy {
   private readonly admins: ReadonlySet<string>;
@@ -71,6 +75,16 @@ export class DatalakePermissionPolicy implements PermissionPolicy {
       decideRunErrorPermission(request.permission, caller, { isAdmin });
     if (datalakeDecision) {
       return datalakeDecision;
+    }
+    if (isPermission(request.permission, datalakePipelineRunPermission)) {
+      if (isAdmin) return { result: AuthorizeResult.ALLOW };
+      if (!user) return { result: AuthorizeResult.DENY };
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogConditions.isEntityOwner({
+          claims: user.info.ownershipEntityRefs,
+        }),
+      );
     }
 
     if (user && this.isAdmin(user)) {

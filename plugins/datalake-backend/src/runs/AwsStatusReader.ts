@@ -22,6 +22,7 @@ import {
   GetExecutionHistoryCommand,
   HistoryEvent,
   ListExecutionsCommand,
+  StartExecutionCommand,
   ListStateMachinesCommand,
 } from '@aws-sdk/client-sfn';
 import { assertError, NotFoundError } from '@backstage/errors';
@@ -354,6 +355,48 @@ export class AwsStatusReader {
         }));
       },
     );
+  }
+
+  /** The execution of the state machine that is running now, read afresh (no cache). */
+  async runningExecution(
+    stateMachineArn: string,
+  ): Promise<ExecutionFacts | null> {
+    const sfn = await this.clients.stepFunctions();
+    const out = await aws(() =>
+      sfn.send(
+        new ListExecutionsCommand({
+          stateMachineArn,
+          statusFilter: 'RUNNING',
+          maxResults: 1,
+        }),
+      ),
+    );
+    const e = out.executions?.[0];
+    return e
+      ? {
+          executionArn: e.executionArn ?? '',
+          name: e.name ?? '',
+          status: e.status ?? 'RUNNING',
+          startDate: iso(e.startDate),
+          stopDate: iso(e.stopDate),
+        }
+      : null;
+  }
+
+  /** Starts an execution, and forgets the cached list of executions so the next read has it. */
+  async startExecution(
+    stateMachineArn: string,
+    name: string,
+  ): Promise<{ executionArn: string; startDate: string | null }> {
+    const sfn = await this.clients.stepFunctions();
+    const out = await aws(() =>
+      sfn.send(new StartExecutionCommand({ stateMachineArn, name })),
+    );
+    await this.statusCache.forget(`aws:v1:sfn:executions:${stateMachineArn}`);
+    return {
+      executionArn: out.executionArn ?? '',
+      startDate: iso(out.startDate),
+    };
   }
 
   executionFailure(executionArn: string): Promise<ExecutionFailure> {

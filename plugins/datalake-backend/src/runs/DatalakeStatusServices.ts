@@ -6,6 +6,7 @@ import {
   AuthService,
   CacheService,
   LoggerService,
+  PermissionsService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
@@ -20,7 +21,9 @@ import {
 } from '../lineage/LineageService';
 import { TableMetadataService } from '../tables';
 import { AwsStatusReader } from './AwsStatusReader';
+import { CacheClaims, cacheClaimsFromConfig } from './cacheClaims';
 import { CoalescingCache } from './CoalescingCache';
+import { PipelineRunStarter } from './PipelineRunStarter';
 import { RunErrorAuthorizer } from './runErrorPermission';
 import { RunStatusService } from './RunStatusService';
 
@@ -58,8 +61,19 @@ export class DatalakeStatusServices {
     awsClients?: DatalakeAwsClientFactory;
     /** Who may read run errors and log tails; without it, they are hidden from everyone. */
     runErrors?: RunErrorAuthorizer;
+    /**
+     * Keeps this plugin's cross-instance load claims apart from other users of the cache
+     * store; the instances of one deployment share it. Defaults to `datalake`.
+     */
+    cacheNamespace?: string;
+    /** Decides "Run now"; without it, the route that starts pipelines is not served. */
+    permissions?: PermissionsService;
   }): DatalakeStatusServices {
     const { config, logger, cache, catalog, auth } = options;
+    const claims = cacheClaimsFromConfig({
+      ...{ config, cache, logger },
+      namespace: options.cacheNamespace ?? 'datalake',
+    });
     const runsTtl = positiveSeconds(
       config,
       'datalake.runs.cacheTtlSeconds',
@@ -74,8 +88,8 @@ export class DatalakeStatusServices {
       options.awsClients ?? DatalakeAwsClientFactory.fromConfig(config);
     const reader = new AwsStatusReader(
       clients,
-      new CoalescingCache({ cache, logger, ttlMs: runsTtl * 1000 }),
-      new CoalescingCache({ cache, logger, ttlMs: lineageTtl * 1000 }),
+      new CoalescingCache({ cache, logger, claims, ttlMs: runsTtl * 1000 }),
+      new CoalescingCache({ cache, logger, claims, ttlMs: lineageTtl * 1000 }),
     );
     const tables = TableMetadataService.create({
       config,
@@ -104,10 +118,18 @@ export class DatalakeStatusServices {
       region: readDatalakeAwsConfig(config).region,
       runErrors: options.runErrors,
     });
+    const starter = options.permissions
+      ? new PipelineRunStarter({
+          ...{ catalog, logger, runs, aws: reader },
+          permissions: options.permissions,
+        })
+      : undefined;
     return new DatalakeStatusServices(
+      claims,
       reader,
       lineage,
       runs,
+      starter,
       lastDataChange,
       config.getOptionalString('datalake.lineage.openLineageNamespace') ??
         STATUS_DEFAULTS.openLineageNamespace,
@@ -115,12 +137,20 @@ export class DatalakeStatusServices {
   }
 
   private constructor(
+    private readonly claims: CacheClaims,
     readonly aws: AwsStatusReader,
     readonly lineage: LineageService,
     readonly runs: RunStatusService,
+    /** "Run now", when the services were given permissions. */
+    readonly starter: PipelineRunStarter | undefined,
     readonly lastDataChange: LastDataChangeReader,
     readonly openLineageNamespace: string,
   ) {}
+
+  /** Closes the cache store connection the load claims keep open. */
+  async close(): Promise<void> {
+    await this.claims.close();
+  }
 
   /** The lineage router's options. */
   get routeOptions() {

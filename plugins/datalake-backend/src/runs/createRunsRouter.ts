@@ -1,19 +1,24 @@
 /*
  * `GET /v1/runs?entityRef=…&limit=&cursor=`: DMS, Glue and Step Functions status of a table.
+ * `POST /v1/runs/start {entityRef}`: "Run now", the table's pipeline started outside its schedule.
  */
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import { jsonBody } from '../jsonBody';
 import { requireEntityRef } from '../lineage/createLineageRouter';
+import { PipelineRunStarter } from './PipelineRunStarter';
 import { parseLimit, RunStatusService } from './RunStatusService';
 
 /** @public */
 export function createRunsRouter(options: {
   httpAuth: HttpAuthService;
   runs: RunStatusService;
+  /** Serves `POST /v1/runs/start` when given. */
+  starter?: PipelineRunStarter;
 }): express.Router {
-  const { httpAuth, runs } = options;
+  const { httpAuth, runs, starter } = options;
   const router = Router();
 
   router.get('/v1/runs', async (req, res) => {
@@ -34,6 +39,18 @@ export function createRunsRouter(options: {
       ),
     );
   });
+
+  if (starter) {
+    router.use('/v1/runs/start', ...jsonBody(4));
+    router.post('/v1/runs/start', async (req, res) => {
+      const entityRef = req.body?.entityRef;
+      if (typeof entityRef !== 'string' || !entityRef.trim()) {
+        throw new InputError('Invalid request: body.entityRef is required');
+      }
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      res.status(202).json(await starter.start(entityRef, credentials));
+    });
+  }
 
   return router;
 }

@@ -30,3 +30,5 @@ export {
   type TableDataPermissionQuery,
   type TableGranteeLookup,
 } from './runErrorPermission';
+export { PipelineRunStarter } from './PipelineRunStarter';
+export { type CacheClaims, cacheClaimsFromConfig } from './cacheClaims';

@@ -1,12 +1,14 @@
 /*
  * Reads the Iceberg metadata of a table entity for the freshness and metadata routes.
  *
- * The S3 location is resolved server-side from the catalog entity, with the caller's
- * credentials, so a caller can only reach tables the catalog lets them see and never names an
- * S3 object. Parsed metadata is cached per metadata location: Iceberg writes a new metadata
- * file on every commit, so a cached entry is never stale for its location. What can lag is the
- * entity's `metadata-location` annotation, which changes only when the catalog provider next
- * syncs the Glue table; freshness is therefore as recent as the last catalog sync.
+ * The S3 location is resolved server-side: the caller names a catalog entity (read with the
+ * caller's credentials, so a caller reaches only tables the catalog lets them see, and never
+ * names an S3 object), and the table's current `metadata_location` is read from Glue, where
+ * every Iceberg commit swaps it. So a snapshot written by a run shows within the cache TTL, not
+ * at the catalog's next sync of the entity's `metadata-location` annotation; the annotation is
+ * used only for an entity that names no Glue table, or while Glue cannot be read. Parsed
+ * metadata is cached per metadata location: Iceberg writes a new file on every commit, so a
+ * cached entry is never stale for its location.
  */
 import {
   AuthService,
@@ -20,6 +22,7 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { GetTableCommand } from '@aws-sdk/client-glue';
 import { assertError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -38,11 +41,13 @@ import {
   IcebergTableMetadata,
   latestDataChange,
 } from '@datalake-portal/backstage-plugin-datalake-node';
+import { glueNameOf } from '../lineage/tableEntities';
 
 /** Default of `datalake.freshness.cacheTtlSeconds`. @public */
 export const DEFAULT_FRESHNESS_CACHE_TTL_SECONDS = 60;
 
 const CACHE_KEY_PREFIX = 'iceberg-metadata:v1:';
+const LOCATION_KEY_PREFIX = 'glue-metadata-location:v1:';
 
 /** What is cached per metadata location. */
 interface CachedMetadata {
@@ -129,19 +134,17 @@ export class TableMetadataService {
     metadataSource?: IcebergMetadataSource;
   }): TableMetadataService {
     const ttlSeconds = readTtlSeconds(options.config);
+    const clients =
+      options.awsClients ?? DatalakeAwsClientFactory.fromConfig(options.config);
     const metadataSource =
-      options.metadataSource ??
-      IcebergMetadataReader.create({
-        clients:
-          options.awsClients ??
-          DatalakeAwsClientFactory.fromConfig(options.config),
-      });
+      options.metadataSource ?? IcebergMetadataReader.create({ clients });
     return new TableMetadataService(
       options.logger,
       options.cache.withOptions({ defaultTtl: ttlSeconds * 1000 }),
       options.catalog,
       options.auth,
       metadataSource,
+      clients,
     );
   }
 
@@ -151,6 +154,7 @@ export class TableMetadataService {
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
     private readonly metadataSource: IcebergMetadataSource,
+    private readonly clients: DatalakeAwsClientFactory,
   ) {}
 
   /** When the table's data last changed, from its current Iceberg metadata. */
@@ -223,7 +227,9 @@ export class TableMetadataService {
     if (!entity || !isTableEntity(entity)) {
       throw new NotFoundError(`No data lake table entity ${ref}`);
     }
+    const glueTable = glueNameOf(entity);
     const metadataLocation =
+      (glueTable && (await this.currentMetadataLocation(glueTable))) ??
       entity.metadata.annotations?.[DATALAKE_ANNOTATIONS.metadataLocation];
     if (!metadataLocation) {
       throw new NotFoundError(
@@ -231,6 +237,50 @@ export class TableMetadataService {
       );
     }
     return { entityRef: ref, metadataLocation };
+  }
+
+  /**
+   * The table's current metadata file, from its Glue parameters (cached for the TTL). Undefined
+   * while Glue cannot be read, so the page still shows what the catalog last synced.
+   */
+  private async currentMetadataLocation(table: {
+    database: string;
+    table: string;
+  }): Promise<string | undefined> {
+    const key = `${LOCATION_KEY_PREFIX}${table.database}.${table.table}`;
+    try {
+      const cached = await this.cache.get<string>(key);
+      if (cached) return cached;
+    } catch (e) {
+      assertError(e);
+      this.logger.warn(`Could not read the metadata cache: ${e.message}`);
+    }
+    let location: string | undefined;
+    try {
+      const glue = await this.clients.glue();
+      const { Table } = await glue.send(
+        new GetTableCommand({
+          DatabaseName: table.database,
+          Name: table.table,
+        }),
+      );
+      location = Table?.Parameters?.metadata_location;
+    } catch (e) {
+      assertError(e);
+      if (e.name === 'EntityNotFoundException') {
+        throw new NotFoundError(
+          `Glue has no table ${table.database}.${table.table}`,
+        );
+      }
+      this.logger.warn(
+        `Could not read ${table.database}.${table.table} from Glue (${e.message}); using the catalog's metadata location`,
+      );
+      return undefined;
+    }
+    if (location) {
+      await this.cache.set(key, location).catch(() => {});
+    }
+    return location;
   }
 
   private async readMetadata(

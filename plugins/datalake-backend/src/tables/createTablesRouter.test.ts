@@ -14,6 +14,7 @@ import {
   DatalakeAwsClientFactory,
   parseIcebergMetadata,
 } from '@datalake-portal/backstage-plugin-datalake-node';
+import { GetTableCommand } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import express from 'express';
 import request from 'supertest';
@@ -65,6 +66,14 @@ const revenue = tableEntity('sakila-gold-revenue', 'iceberg-table', {
     's3://datalake-gold-000000000000/sakila_gold/revenue/metadata/00000-aa.metadata.json',
 });
 const csvTable = tableEntity('sakila-bronze-legacy-csv', 'glue-table', {});
+// Names its Glue table, with an annotation from an older catalog sync.
+const payment: Entity = {
+  ...tableEntity('sakila-silver-payment', 'iceberg-table', {
+    'datalake-portal.io/metadata-location':
+      's3://datalake-silver-000000000000/sakila_silver/payment/metadata/00000-old.metadata.json',
+  }),
+};
+payment.metadata.title = 'sakila_silver.payment';
 const component: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -94,10 +103,15 @@ const awsClients = DatalakeAwsClientFactory.fromConfig(
 
 describe('createTablesRouter', () => {
   let s3Mock: ReturnType<typeof mockClient>;
+  let glueMock: ReturnType<typeof mockClient>;
   beforeAll(async () => {
     s3Mock = mockClient(await awsClients.s3());
+    glueMock = mockClient(await awsClients.glue());
   });
-  afterAll(() => s3Mock.restore());
+  afterAll(() => {
+    s3Mock.restore();
+    glueMock.restore();
+  });
 
   /** The inputs of the GetObject calls made so far. */
   function getObjectCalls() {
@@ -110,6 +124,7 @@ describe('createTablesRouter', () => {
 
   function setup(options: { entities?: Entity[]; ttlSeconds?: number } = {}) {
     s3Mock.reset();
+    glueMock.reset();
     s3Mock.onAnyCommand().callsFake(async ({ Key }) => ({
       Body: body(
         Key.includes('/revenue/') ? REVENUE_METADATA : RENTAL_METADATA,
@@ -124,7 +139,13 @@ describe('createTablesRouter', () => {
       },
     });
     const catalog = catalogServiceMock({
-      entities: options.entities ?? [rental, revenue, csvTable, component],
+      entities: options.entities ?? [
+        rental,
+        revenue,
+        csvTable,
+        component,
+        payment,
+      ],
     });
     const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
     const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin(
@@ -181,6 +202,55 @@ describe('createTablesRouter', () => {
       expect(getEntityByRef).toHaveBeenCalledWith(
         'resource:default/sakila-silver-rental',
         { credentials: mockCredentials.user() },
+      );
+    });
+
+    it('reads the current metadata file from Glue, not from the annotation of the last catalog sync', async () => {
+      const { app } = setup();
+      glueMock
+        .on(GetTableCommand, { DatabaseName: 'sakila_silver', Name: 'payment' })
+        .resolves({
+          Table: {
+            Name: 'payment',
+            Parameters: { metadata_location: RENTAL_LOCATION },
+          },
+        });
+      const response = await request(app)
+        .get('/v1/freshness')
+        .query({ entityRef: 'resource:default/sakila-silver-payment' });
+      expect(response.status).toBe(200);
+      expect(response.body.metadataLocation).toBe(RENTAL_LOCATION);
+      expect(response.body.totalRecords).toBe(16104);
+      // Cached for the TTL: a second read asks Glue no more.
+      await request(app)
+        .get('/v1/freshness')
+        .query({ entityRef: 'resource:default/sakila-silver-payment' });
+      expect(glueMock.commandCalls(GetTableCommand)).toHaveLength(1);
+    });
+
+    it('falls back to the annotation while Glue cannot be read, and answers 404 when Glue has no such table', async () => {
+      const { app } = setup();
+      glueMock
+        .on(GetTableCommand)
+        .rejects(awsError('InternalServiceException', 'Glue is down', 500));
+      const fallback = await request(app)
+        .get('/v1/freshness')
+        .query({ entityRef: 'resource:default/sakila-silver-payment' });
+      expect(fallback.status).toBe(200);
+      expect(fallback.body.metadataLocation).toMatch(
+        /00000-old\.metadata\.json$/,
+      );
+
+      const gone = setup();
+      glueMock
+        .on(GetTableCommand)
+        .rejects(awsError('EntityNotFoundException', 'no table', 400));
+      const missing = await request(gone.app)
+        .get('/v1/freshness')
+        .query({ entityRef: 'resource:default/sakila-silver-payment' });
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.message).toBe(
+        'Glue has no table sakila_silver.payment',
       );
     });
 

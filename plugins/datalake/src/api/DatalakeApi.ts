@@ -13,6 +13,7 @@ import {
   RunsResponse,
   TableFreshnessResponse,
   TableMetadataResponse,
+  PipelineRunStarted,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 
 /**
@@ -32,6 +33,8 @@ export interface DatalakeApi {
     entityRef: string,
     page?: { limit?: number; cursor?: string },
   ): Promise<RunsResponse>;
+  /** Starts the pipeline that writes a table, outside its schedule (`POST /v1/runs/start`). */
+  startPipelineRun(entityRef: string): Promise<PipelineRunStarted>;
   /** Asks for access to a table (`POST /v1/access-requests`). */
   createAccessRequest(request: CreateAccessRequest): Promise<AccessRequest>;
   /** Access requests the caller may read (`GET /v1/access-requests`). */

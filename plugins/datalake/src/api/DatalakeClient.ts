@@ -9,6 +9,7 @@ import {
   CreateAccessRequest,
   DecideAccessRequest,
   LineageResponse,
+  PipelineRunStarted,
   RunsResponse,
   SourceInspectionReport,
   SourceSummary,
@@ -56,6 +57,10 @@ export class DatalakeClient implements DatalakeApi {
       ...(page.limit !== undefined ? { limit: String(page.limit) } : {}),
       ...(page.cursor ? { cursor: page.cursor } : {}),
     });
+  }
+
+  startPipelineRun(entityRef: string): Promise<PipelineRunStarted> {
+    return this.post('/v1/runs/start', { entityRef });
   }
 
   createAccessRequest(request: CreateAccessRequest): Promise<AccessRequest> {

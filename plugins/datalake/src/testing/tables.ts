@@ -183,6 +183,9 @@ export function mockDatalakeApi(now = Date.now()): jest.Mocked<DatalakeApi> {
         throw new Error('getRuns is not mocked in this test');
       },
     ),
+    startPipelineRun: jest.fn(async (_entityRef: string): Promise<never> => {
+      throw new Error('startPipelineRun is not mocked in this test');
+    }),
     ...mockAccessRequestMethods(),
     ...mockSourceMethods(),
   };

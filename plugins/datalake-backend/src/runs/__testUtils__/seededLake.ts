@@ -6,7 +6,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GlueClient } from '@aws-sdk/client-glue';
+import {
+  GetJobRunCommand,
+  GlueClient,
+  StartJobRunCommand,
+} from '@aws-sdk/client-glue';
+import {
+  DescribeExecutionCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   Entity,
@@ -35,12 +45,17 @@ export const MYSQL_SOURCE_ENTITY: Entity = {
   spec: { type: 'mysql-database', owner: 'group:default/data-engineering' },
 };
 
+/**
+ * The demo lake's resources with a run history on the emulator's timer: these tests read how the
+ * portal reports runs, not what the runs write, so Glue runs are simulated (the Spark tests and
+ * the browser tests run them for real). Besides the seed's first load there is a second
+ * execution in which silver payment fails into the Catch, and more runs of the rental jobs.
+ */
 export async function startSeededLake(): Promise<RunningEmulator> {
   const running = await startEmulator({
     port: 0,
     stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'datalake-status-')),
     clockSpeed: 1000,
-    // The seed still records its job runs through the timer (issue #16 makes them real runs).
     settings: { glueJobExecution: 'simulated' },
   });
   await seedDemoLake({
@@ -49,7 +64,64 @@ export async function startSeededLake(): Promise<RunningEmulator> {
     mysql: { host: '127.0.0.1', port: 3306, user: 'root', password: '' },
     logger: { info: () => {}, warn: () => {} },
   });
+  await addRunHistory(running);
   return running;
+}
+
+async function addRunHistory(running: RunningEmulator) {
+  const clients = {
+    endpoint: running.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
+  const glue = new GlueClient(clients);
+  const sfn = new SFNClient(clients);
+  const until = async <T>(read: () => Promise<T>, done: (v: T) => boolean) => {
+    for (let i = 0; i < 2_000; i++) {
+      const value = await read();
+      if (done(value)) return value;
+      await new Promise(r => setTimeout(r, 25));
+    }
+    throw new Error('the seeded lake did not settle');
+  };
+  for (const job of [
+    'datalake-sakila-bronze-rental',
+    'datalake-sakila-silver-rental',
+  ]) {
+    for (let run = 0; run < 2; run++) {
+      const { JobRunId } = await glue.send(
+        new StartJobRunCommand({ JobName: job }),
+      );
+      await until(
+        () =>
+          glue.send(new GetJobRunCommand({ JobName: job, RunId: JobRunId })),
+        r => ['SUCCEEDED', 'FAILED'].includes(r.JobRun?.JobRunState ?? ''),
+      );
+    }
+  }
+  await fetch(`${running.url}/_aws-local/glue/fail-next`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      JobName: 'datalake-sakila-silver-payment',
+      message:
+        'Py4JJavaError: An error occurred while calling o87.sql: MERGE INTO sakila_silver.payment failed: Cannot cast "N/A" to DECIMAL(5,2)',
+    }),
+  });
+  const { stateMachines = [] } = await sfn.send(
+    new ListStateMachinesCommand({}),
+  );
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: stateMachines.find(m => m.name === 'datalake-sakila')!
+        .stateMachineArn,
+      name: 'nightly-2',
+    }),
+  );
+  await until(
+    () => sfn.send(new DescribeExecutionCommand({ executionArn })),
+    e => e.status !== 'RUNNING',
+  );
 }
 
 /** The entities the catalog module emits for the seeded Glue catalog, with relations. */

@@ -77,6 +77,8 @@ export async function loadSakila(
 ): Promise<void> {
   const retarget = (sql: string) =>
     sql
+      // The fixture's own first statement would drop the demo's `sakila` database.
+      .replace(/^DROP SCHEMA IF EXISTS sakila;/m, '')
       .replace(/^CREATE SCHEMA sakila;/m, `CREATE DATABASE \`${database}\`;`)
       .replace(/^USE sakila;/gm, `USE \`${database}\`;`)
       .replace(/\bsakila\./g, `\`${database}\`.`)

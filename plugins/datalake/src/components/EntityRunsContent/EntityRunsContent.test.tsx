@@ -1,10 +1,17 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import {
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   RunEntry,
   RunsResponse,
 } from '@datalake-portal/backstage-plugin-datalake-common';
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { datalakeApiRef } from '../../api';
 import { mockDatalakeApi, rentalEntity } from '../../testing/tables';
 import { EntityRunsContent } from './EntityRunsContent';
@@ -43,7 +50,12 @@ async function renderRuns(runs: RunEntry[]) {
   const api = mockDatalakeApi();
   api.getRuns.mockResolvedValue({ ...response, runs });
   await renderInTestApp(
-    <TestApiProvider apis={[[datalakeApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [datalakeApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={rentalEntity}>
         <EntityRunsContent />
       </EntityProvider>
@@ -56,7 +68,12 @@ describe('EntityRunsContent', () => {
     const api = mockDatalakeApi();
     api.getRuns.mockResolvedValue(response);
     await renderInTestApp(
-      <TestApiProvider apis={[[datalakeApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [datalakeApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider entity={rentalEntity}>
           <EntityRunsContent />
         </EntityProvider>
@@ -129,5 +146,79 @@ describe('EntityRunsContent', () => {
     expect(screen.getByTestId('run-status-failed')).toBeInTheDocument();
     expect(screen.queryByText(/last_update/)).not.toBeInTheDocument();
     expect(screen.queryByText('Log tail')).not.toBeInTheDocument();
+  });
+
+  describe('Run now', () => {
+    async function renderWith(
+      result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+      entity = rentalEntity,
+    ) {
+      const api = mockDatalakeApi();
+      api.getRuns.mockResolvedValue(response);
+      const permission = mockApis.permission({ authorize: result });
+      await renderInTestApp(
+        <TestApiProvider
+          apis={[
+            [datalakeApiRef, api],
+            [permissionApiRef, permission],
+          ]}
+        >
+          <EntityProvider entity={entity}>
+            <EntityRunsContent />
+          </EntityProvider>
+        </TestApiProvider>,
+      );
+      return api;
+    }
+
+    it("starts the table's pipeline for an owner, says which execution, and reloads the runs", async () => {
+      const api = await renderWith(AuthorizeResult.ALLOW);
+      api.startPipelineRun.mockResolvedValue({
+        entityRef: 'resource:default/sakila_silver.rental',
+        pipeline: 'datalake-sakila',
+        executionArn:
+          'arn:aws:states:us-east-1:000000000000:execution:datalake-sakila:run-now-1',
+        executionName: 'run-now-1',
+        startedAt: '2024-08-09T03:00:00.000Z',
+      });
+      const button = await screen.findByRole('button', { name: 'Run now' });
+      await waitFor(() => expect(button).toBeEnabled());
+      fireEvent.click(button);
+      expect(
+        await screen.findByText('Started execution run-now-1'),
+      ).toBeInTheDocument();
+      expect(api.startPipelineRun).toHaveBeenCalledWith(
+        stringifyEntityRef(rentalEntity),
+      );
+      await waitFor(() => expect(api.getRuns).toHaveBeenCalledTimes(2));
+    });
+
+    it('shows why the pipeline did not start', async () => {
+      const api = await renderWith(AuthorizeResult.ALLOW);
+      api.startPipelineRun.mockRejectedValue(
+        new Error('Pipeline datalake-sakila is already running'),
+      );
+      const button = await screen.findByRole('button', { name: 'Run now' });
+      await waitFor(() => expect(button).toBeEnabled());
+      fireEvent.click(button);
+      expect(
+        await screen.findByText('Pipeline datalake-sakila is already running'),
+      ).toBeInTheDocument();
+    });
+
+    it('is not for those who do not own the table', async () => {
+      // Another table: the permission hook caches its decisions per resource across renders.
+      const api = await renderWith(AuthorizeResult.DENY, {
+        ...rentalEntity,
+        metadata: { ...rentalEntity.metadata, name: 'sakila-silver-payment' },
+      });
+      const button = await screen.findByRole('button', { name: 'Run now' });
+      await waitFor(() => expect(button).toBeDisabled());
+      expect(button).toHaveAttribute(
+        'title',
+        "Only the table's owners can run its pipeline",
+      );
+      expect(api.startPipelineRun).not.toHaveBeenCalled();
+    });
   });
 });

@@ -85,6 +85,12 @@ class WarmDriver {
         `spark.driver.memory=${this.env.AWS_LOCAL_SPARK_DRIVER_MEMORY ?? '2g'}`,
         '--conf',
         'spark.sql.shuffle.partitions=4',
+        // Iceberg's vectorized (Arrow) Parquet reader crashed this runtime's JVM (Debian OpenJDK
+        // 17.0.15, Iceberg 1.7.1) on warm drivers: SIGSEGV in C1 compiling
+        // IcebergArrowColumnVector.getUTF8String, and in Iceberg's shaded netty
+        // PooledUnsafeDirectByteBuf. Row-based reads give the same rows; Glue is unaffected.
+        '--conf',
+        'spark.sql.iceberg.vectorization.enabled=false',
         ...Object.entries(this.sparkConf).flatMap(([k, v]) => [
           '--conf',
           `${k}=${v}`,
@@ -126,11 +132,13 @@ class WarmDriver {
           else this.onMessage(message);
         });
       });
-      child.once('exit', code => {
+      child.once('exit', (code, signal) => {
         const tail = this.stderrTail.slice(-5).join(' | ');
-        const reason = `the Spark driver exited with status ${code}${
-          tail ? `: ${tail}` : ''
-        }`;
+        // A JVM that crashes aborts itself: no status, a signal (SIGABRT after a SIGSEGV).
+        const how = signal
+          ? `was killed by ${signal}`
+          : `exited with status ${code}`;
+        const reason = `the Spark driver ${how}${tail ? `: ${tail}` : ''}`;
         reject(new Error(reason));
         server.close();
         this.channel?.destroy();
@@ -188,7 +196,16 @@ class WarmDriver {
       this.finish({ state: 'FAILED', error: String((error as Error).message) });
       return;
     }
-    this.channel?.write(
+    // The pool closed while the driver was starting (a run a schedule or an execution started as
+    // the emulator stopped): the channel has ended, and writing to it would throw.
+    if (!this.channel || this.channel.writableEnded) {
+      this.finish({
+        state: 'FAILED',
+        error: 'the emulator stopped before the run started',
+      });
+      return;
+    }
+    this.channel.write(
       `${JSON.stringify({ type: 'run', ...queued.request })}\n`,
     );
   }
