@@ -550,10 +550,24 @@ export class DatalakeFoundationStack extends Stack {
                   `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${n}`,
               ),
             }),
+            // The daily maintenance schedules call Glue StartJobRun (universal target).
+            new iam.PolicyStatement({
+              sid: 'StartMaintenanceJobs',
+              actions: ['glue:StartJobRun'],
+              resources: pipelineNames.map(
+                n => `${catalogArn}:job/${n}-maintenance-*`,
+              ),
+            }),
           ],
         }),
       },
     });
+    suppress(
+      scheduler,
+      'AwsSolutions-IAM5',
+      'A maintenance job per source table, named <pipeline>-maintenance-<table>; the wildcard stops at the configured pipelines\' maintenance jobs.',
+      pipelineNames.map(n => nagArn('glue', `job/${n}-maintenance-*`)),
+    );
     if (config.sources.length === 0) {
       suppress(
         scheduler,
@@ -730,6 +744,7 @@ export class DatalakeFoundationStack extends Stack {
         stepFunctions: { role: stepFunctions, service: 'states.amazonaws.com' },
         dmsS3: { role: dmsS3, service: 'dms.amazonaws.com' },
         dmsSecrets: { role: dmsSecrets, service: 'dms.amazonaws.com' },
+        scheduler: { role: scheduler, service: 'scheduler.amazonaws.com' },
       };
     const stateMachineArns = pipelineNames.flatMap(n => [
       `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${n}`,
@@ -745,6 +760,10 @@ export class DatalakeFoundationStack extends Stack {
       lakeObjectsRead: [...new Set([...layerObjects, scriptObjects])],
       scriptObjectsWrite: [scriptObjects],
       pipelineStateMachines: stateMachineArns,
+      pipelineSchedules: pipelineNames.flatMap(n => [
+        `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/default/${n}`,
+        `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/default/${n}-maintenance-*`,
+      ]),
       glueJobLogs: [
         `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:/aws-glue/jobs/*:log-stream:*`,
       ],
@@ -787,6 +806,14 @@ export class DatalakeFoundationStack extends Stack {
       'AwsSolutions-IAM5',
       'DMS and Step Functions describe/list calls, Lake Formation and STS support no resource-level permissions.',
       ['Resource::*'],
+    );
+    suppress(
+      backendPolicy,
+      'AwsSolutions-IAM5',
+      'The schedule action keeps one daily maintenance schedule per source table, named <pipeline>-maintenance-<table>; the wildcard stops at the configured pipelines.',
+      pipelineNames.map(n =>
+        nagArn('scheduler', `schedule/default/${n}-maintenance-*`),
+      ),
     );
     suppress(
       backendPolicy,

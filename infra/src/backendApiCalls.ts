@@ -73,6 +73,8 @@ export type BackendScope =
   | 'scriptObjectsWrite'
   /** The pipelines' state machines, `datalake-<source>`, and their executions. */
   | 'pipelineStateMachines'
+  /** The pipelines' EventBridge schedules, `datalake-<source>` and `datalake-<source>-maintenance-*`. */
+  | 'pipelineSchedules'
   /** The log groups Glue writes job runs to, `/aws-glue/jobs/*` (a failed run's error log). */
   | 'glueJobLogs'
   /** DMS resources of the account and region (their ARNs hold random ids, not names). */
@@ -81,7 +83,12 @@ export type BackendScope =
   | 'anyResource';
 
 /** The roles the backend hands to a service when it creates a resource. @public */
-export type PassedRole = 'glue' | 'stepFunctions' | 'dmsS3' | 'dmsSecrets';
+export type PassedRole =
+  | 'glue'
+  | 'stepFunctions'
+  | 'dmsS3'
+  | 'dmsSecrets'
+  | 'scheduler';
 
 /** @public */
 export type BackendApiCall = {
@@ -100,6 +107,7 @@ const GLUE = '@aws-sdk/client-glue';
 const LOGS = '@aws-sdk/client-cloudwatch-logs';
 const LF = '@aws-sdk/client-lakeformation';
 const S3 = '@aws-sdk/client-s3';
+const SCHEDULER = '@aws-sdk/client-scheduler';
 const SFN = '@aws-sdk/client-sfn';
 const STS = '@aws-sdk/client-sts';
 
@@ -181,6 +189,21 @@ export const BACKEND_API_CALLS: readonly BackendApiCall[] = [
   { client: S3, operation: 'HeadObject', scope: 'lakeObjectsRead' },
   { client: S3, operation: 'PutObject', scope: 'scriptObjectsWrite' },
 
+  // EventBridge Scheduler: the pipeline's schedule and the daily maintenance schedules.
+  {
+    client: SCHEDULER,
+    operation: 'CreateSchedule',
+    scope: 'pipelineSchedules',
+    passes: ['scheduler'],
+  },
+  { client: SCHEDULER, operation: 'GetSchedule', scope: 'pipelineSchedules' },
+  {
+    client: SCHEDULER,
+    operation: 'UpdateSchedule',
+    scope: 'pipelineSchedules',
+    passes: ['scheduler'],
+  },
+
   // Step Functions: the pipeline state machines and their executions.
   {
     client: SFN,
@@ -200,6 +223,12 @@ export const BACKEND_API_CALLS: readonly BackendApiCall[] = [
   },
   { client: SFN, operation: 'ListExecutions', scope: 'pipelineStateMachines' },
   { client: SFN, operation: 'ListStateMachines', scope: 'anyResource' },
+  // datalake-backend runs: "Run now".
+  {
+    client: SFN,
+    operation: 'StartExecution',
+    scope: 'pipelineStateMachines',
+  },
   { client: SFN, operation: 'TagResource', scope: 'pipelineStateMachines' },
   {
     client: SFN,

@@ -440,7 +440,7 @@ describe('the backend role', () => {
     expect(actions).not.toContainEqual(expect.stringMatching(/\*/));
   });
 
-  it('writes job scripts only, and passes only the pipeline roles to their services', () => {
+  it('writes job scripts only, and passes only the pipeline roles (schedules included) to their services', () => {
     const grants = grantsOf(backendId);
     expect(
       grants.filter(g => g.action === 's3:PutObject').map(g => g.resource),
@@ -458,6 +458,7 @@ describe('the backend role', () => {
         [logicalIdOf(stack.roles.stepFunctions), 'states.amazonaws.com'],
         [logicalIdOf(stack.roles.dmsS3), 'dms.amazonaws.com'],
         [logicalIdOf(stack.roles.dmsSecrets!), 'dms.amazonaws.com'],
+        [logicalIdOf(stack.roles.scheduler), 'scheduler.amazonaws.com'],
       ].sort(),
     );
   });
@@ -540,9 +541,21 @@ describe('DMS, Step Functions, Scheduler and secrets', () => {
         )
         .sort(),
     );
+    // The pipelines' state machines, and the daily maintenance jobs (glue:startJobRun target).
     const scheduler = grantsOf(logicalIdOf(stack.roles.scheduler));
-    expect(scheduler.map(g => g.action)).toEqual(
-      config.sources.map(() => 'states:StartExecution'),
+    expect(
+      scheduler.map(g => `${g.action} ${JSON.stringify(g.resource)}`).sort(),
+    ).toEqual(
+      config.sources
+        .flatMap(s => [
+          `states:StartExecution ${JSON.stringify(
+            `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:datalake-${s.id}`,
+          )}`,
+          `glue:StartJobRun ${JSON.stringify(
+            `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:job/datalake-${s.id}-maintenance-*`,
+          )}`,
+        ])
+        .sort(),
     );
   });
 
