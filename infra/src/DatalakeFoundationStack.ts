@@ -565,7 +565,7 @@ export class DatalakeFoundationStack extends Stack {
     suppress(
       scheduler,
       'AwsSolutions-IAM5',
-      'A maintenance job per source table, named <pipeline>-maintenance-<table>; the wildcard stops at the configured pipelines\' maintenance jobs.',
+      "A maintenance job per source table, named <pipeline>-maintenance-<table>; the wildcard stops at the configured pipelines' maintenance jobs.",
       pipelineNames.map(n => nagArn('glue', `job/${n}-maintenance-*`)),
     );
     if (config.sources.length === 0) {
