@@ -1,4 +1,5 @@
 import { test, expect, APIRequestContext } from '@playwright/test';
+import { until } from './support';
 
 /*
  * The lake's tables in the portal, against the seeded local AWS emulator: the catalog API lists
@@ -12,20 +13,6 @@ async function guestToken(request: APIRequestContext): Promise<string> {
   return (await response.json()).backstageIdentity.token;
 }
 
-async function poll<T>(
-  what: string,
-  read: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 1000));
-  }
-}
-
 test('the seeded tables are entities with layer, owner and lineage, and are searchable', async ({
   request,
 }) => {
@@ -33,7 +20,7 @@ test('the seeded tables are entities with layer, owner and lineage, and are sear
   const token = await guestToken(request);
   const headers = { authorization: `Bearer ${token}` };
 
-  const tables = await poll('the Glue tables in the catalog', async () => {
+  const tables = await until('the Glue tables in the catalog', async () => {
     const response = await request.get(
       '/api/catalog/entities?filter=kind=resource,spec.type=iceberg-table',
       { headers },
@@ -51,7 +38,7 @@ test('the seeded tables are entities with layer, owner and lineage, and are sear
   const withLineage = tables.filter((t: any) => t.spec.dependsOn?.length);
   expect(withLineage.length).toBeGreaterThan(0);
 
-  const hits = await poll(
+  const hits = await until(
     'search to index the tables',
     async () => {
       const response = await request.get('/api/search/query?term=rental_date', {
@@ -63,7 +50,7 @@ test('the seeded tables are entities with layer, owner and lineage, and are sear
       );
       return titles.some(t => t.endsWith('.rental')) ? titles : undefined;
     },
-    180_000,
+    { timeoutMs: 180_000 },
   );
   expect(hits).toEqual(
     expect.arrayContaining(['sakila_bronze.rental', 'sakila_silver.rental']),
@@ -123,7 +110,7 @@ test('the data lake routes answer for seeded gold and silver tables', async ({
   const headers = { authorization: `Bearer ${token}` };
   const gold = 'resource:default/sakila_gold.film_rentals';
   const silver = 'resource:default/sakila_silver.rental';
-  await poll('the gold table in the catalog', async () => {
+  await until('the gold table in the catalog', async () => {
     const response = await request.get(
       `/api/catalog/entities/by-name/resource/default/sakila_gold.film_rentals`,
       { headers },

@@ -7,6 +7,7 @@ import {
   ListStateMachinesCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import { emulatorClientConfig as aws, signInAsGuest, until } from './support';
 
 /*
  * A row travels: `yarn demo-changes` inserts an actor into the demo MariaDB, the emulator's DMS
@@ -15,27 +16,7 @@ import {
  * its freshness and the new row count.
  */
 
-const endpoint = process.env.DATALAKE_AWS_ENDPOINT ?? 'http://127.0.0.1:4577';
-const aws = {
-  endpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'e2e', secretAccessKey: 'e2e' },
-};
 const TABLE = '/catalog/default/resource/sakila_silver.actor';
-
-async function until<T>(
-  what: string,
-  read: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 2_000));
-  }
-}
 
 test('a change made in MariaDB reaches the table after Run now', async ({
   page,
@@ -68,17 +49,10 @@ test('a change made in MariaDB reaches the table after Run now', async ({
   await until(
     'the CDC file of the change',
     async () => ((await cdcFiles()).length > before.length ? true : undefined),
-    120_000,
+    { timeoutMs: 120_000, intervalMs: 2_000 },
   );
 
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  // Signed in once the app shows its navigation; a page load before that signs out again.
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Data lake' }),
-  ).toBeVisible();
+  await signInAsGuest(page);
   await page.goto(`${TABLE}/runs`);
   const runNow = page.getByRole('button', { name: 'Run now' });
   await expect(runNow).toBeEnabled({ timeout: 60_000 });
@@ -107,7 +81,7 @@ test('a change made in MariaDB reaches the table after Run now', async ({
       const e = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return e.status === 'RUNNING' ? undefined : e;
     },
-    480_000,
+    { timeoutMs: 480_000, intervalMs: 2_000 },
   );
   expect(finished.status).toBe('SUCCEEDED');
 

@@ -9,6 +9,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { emulatorClientConfig as aws, signInAsGuest, until } from './support';
 
 /*
  * A run that really fails, seen in the Runs tab: a broken file lands in a table's landing folder
@@ -17,12 +18,6 @@ import {
  * from CloudWatch Logs.
  */
 
-const endpoint = process.env.DATALAKE_AWS_ENDPOINT ?? 'http://127.0.0.1:4577';
-const aws = {
-  endpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'e2e', secretAccessKey: 'e2e' },
-};
 const JOB = 'datalake-sakila-bronze-film_text';
 const BROKEN = {
   Bucket: 'datalake-landing',
@@ -43,28 +38,23 @@ test('a job run that fails on a broken landing file shows its real error and log
     const { JobRunId } = await glue.send(
       new StartJobRunCommand({ JobName: JOB }),
     );
-    let run;
-    for (;;) {
-      run = (
-        await glue.send(new GetJobRunCommand({ JobName: JOB, RunId: JobRunId }))
-      ).JobRun!;
-      if (!['STARTING', 'RUNNING', 'WAITING'].includes(run.JobRunState!)) {
-        break;
-      }
-      await new Promise(resolve => setTimeout(resolve, 1_000));
-    }
+    const run = await until(
+      `job run ${JobRunId}`,
+      async () => {
+        const { JobRun } = await glue.send(
+          new GetJobRunCommand({ JobName: JOB, RunId: JobRunId }),
+        );
+        return ['STARTING', 'RUNNING', 'WAITING'].includes(JobRun!.JobRunState!)
+          ? undefined
+          : JobRun!;
+      },
+      { timeoutMs: 240_000 },
+    );
     expect(run.JobRunState).toBe('FAILED');
     // Spark's reader found the file is no Parquet: the error is the run's own.
     expect(run.ErrorMessage).toMatch(/parquet/i);
 
-    await page.goto('/');
-    await page.getByRole('button', { name: 'Enter' }).click();
-    // Signed in once the app shows its navigation; a page load before that signs out again.
-    await expect(
-      page
-        .getByRole('navigation', { name: 'sidebar nav' })
-        .getByRole('link', { name: 'Data lake' }),
-    ).toBeVisible();
+    await signInAsGuest(page);
     await page.goto('/catalog/default/resource/sakila_bronze.film_text/runs');
     const failed = page.getByRole('row').filter({ hasText: JobRunId! });
     await expect(failed).toContainText(/failed/i, { timeout: 60_000 });

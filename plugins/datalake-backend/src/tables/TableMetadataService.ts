@@ -17,17 +17,12 @@ import {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { GetTableCommand } from '@aws-sdk/client-glue';
 import { assertError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DATALAKE_ANNOTATIONS,
-  TABLE_ENTITY_TYPES,
   TableFreshnessResponse,
   TableMetadataResponse,
   TableSnapshot,
@@ -41,7 +36,7 @@ import {
   IcebergTableMetadata,
   latestDataChange,
 } from '@datalake-portal/backstage-plugin-datalake-node';
-import { glueNameOf } from '../lineage/tableEntities';
+import { glueNameOf, isTableEntity } from '../lineage/tableEntities';
 
 /** Default of `datalake.freshness.cacheTtlSeconds`. @public */
 export const DEFAULT_FRESHNESS_CACHE_TTL_SECONDS = 60;
@@ -331,11 +326,4 @@ export class TableMetadataService {
       return undefined;
     }
   }
-}
-
-function isTableEntity(entity: Entity): boolean {
-  return (
-    entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
-    (Object.values(TABLE_ENTITY_TYPES) as unknown[]).includes(entity.spec?.type)
-  );
 }
