@@ -34,13 +34,43 @@ export const datalakeSourceInspectPermission = createPermission({
 });
 
 /**
- * Every permission of the data lake source routes, for registration with the permission system.
+ * Allows creating and changing the AWS resources of a source's pipeline through the scaffolder
+ * actions (DMS endpoints and task, Iceberg tables, Glue jobs, the state machine, its schedules, the
+ * pipeline's catalog entities). A resource permission on the source: the portal's policy grants
+ * it to members of the source's `owner` group and to admins only. Every `datalake:*` action asks
+ * it of the task's initiator, dry runs included.
+ *
+ * @public
+ */
+export const datalakePipelineCreatePermission = createPermission({
+  name: 'datalake.pipeline.create',
+  attributes: { action: 'create' },
+  resourceType: SOURCE_RESOURCE_TYPE,
+});
+
+/**
+ * Allows giving the resources a scaffolder action creates to any owner. Without it, the `owner`
+ * of created tables and pipeline entities must be the caller or one of the caller's groups. The
+ * portal's policy grants it to admins only.
+ *
+ * @public
+ */
+export const datalakePipelineOwnerAssignPermission = createPermission({
+  name: 'datalake.pipeline.owner.assign',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Every permission of the data lake sources (their routes and the scaffolder actions that build
+ * their pipelines), for registration with the permission system.
  *
  * @public
  */
 export const datalakeSourcePermissions = [
   datalakeSourceReadPermission,
   datalakeSourceInspectPermission,
+  datalakePipelineCreatePermission,
+  datalakePipelineOwnerAssignPermission,
 ];
 
 /**

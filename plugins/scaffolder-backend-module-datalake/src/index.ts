@@ -7,3 +7,6 @@
 
 export { scaffolderModule as default } from './module';
 export * from './actions';
+export { guardPipelineActions } from './guard/guardActions';
+export { InspectionSeal } from './guard/inspectionSeal';
+export { PipelineActionAccess } from './guard/pipelineActionAccess';

@@ -25,6 +25,9 @@ import {
   createPipelineCatalogRegisterAction,
 } from './actions';
 import { readDmsLandingConfig } from './actions/dms/dmsActionContext';
+import { guardPipelineActions } from './guard/guardActions';
+import { InspectionSeal } from './guard/inspectionSeal';
+import { PipelineActionAccess } from './guard/pipelineActionAccess';
 
 /** `datalake.catalog.pipelinesDirectory`, resolved like the catalog resolves `file` locations. */
 function pipelinesDirectory(config: Config): string | undefined {
@@ -35,7 +38,10 @@ function pipelinesDirectory(config: Config): string | undefined {
 }
 
 /**
- * Registers the data lake scaffolder actions.
+ * Registers the data lake scaffolder actions, each behind the guard of `guardPipelineActions`: the
+ * task's initiator needs `datalake.pipeline.create` on the source (and
+ * `datalake.pipeline.owner.assign` to give resources to a group they are not in), and inspection
+ * reports must be sealed by this backend's inspect step.
  *
  * @public
  */
@@ -49,8 +55,17 @@ export const scaffolderModule = createBackendModule({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        userInfo: coreServices.userInfo,
       },
-      async init({ scaffolderActions, config, catalog, auth }) {
+      async init({
+        scaffolderActions,
+        config,
+        catalog,
+        auth,
+        permissions,
+        userInfo,
+      }) {
         const sources = readMysqlSourcesConfig(config);
         const clients = DatalakeAwsClientFactory.fromConfig(config);
         const dmsOptions = {
@@ -58,7 +73,15 @@ export const scaffolderModule = createBackendModule({
           landing: readDmsLandingConfig(config),
           dmsClient: () => clients.dms(),
         };
-        scaffolderActions.addActions(
+        const guard = {
+          access: new PipelineActionAccess({
+            permissions,
+            userInfo,
+            sourceIds: sources.map(source => source.id),
+          }),
+          seal: InspectionSeal.create(),
+        };
+        const actions = [
           createMysqlSourceInspectAction({ sources }),
           createDmsEndpointCreateAction(dmsOptions),
           createDmsTaskCreateAction(dmsOptions),
@@ -78,7 +101,8 @@ export const scaffolderModule = createBackendModule({
             catalog,
             auth,
           }),
-        );
+        ];
+        scaffolderActions.addActions(...guardPipelineActions(actions, guard));
       },
     });
   },

@@ -7,6 +7,15 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  actionExecutePermission,
+  taskCancelPermission,
+  taskCreatePermission,
+  taskReadPermission,
+  templateDryRunPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  datalakePipelineCreatePermission,
+  datalakePipelineOwnerAssignPermission,
   datalakeAccessRequestApprovePermission,
   datalakeAccessRequestCreatePermission,
   datalakeAccessRequestRevokePermission,
@@ -259,6 +268,87 @@ describe('DatalakePermissionPolicy', () => {
       await expect(
         policy.handle({ permission: datalakeSourceReadPermission }, analyst),
       ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    });
+  });
+
+  describe('scaffolder', () => {
+    it('lets members of the source owner group create its pipeline resources, as a condition on the source', async () => {
+      await expect(
+        policy.handle(
+          { permission: datalakePipelineCreatePermission },
+          analyst,
+        ),
+      ).resolves.toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'datalake',
+        resourceType: 'datalake-source',
+        conditions: {
+          rule: 'IS_SOURCE_OWNER',
+          resourceType: 'datalake-source',
+          params: {
+            claims: ['user:default/ana', 'group:default/analysts'],
+          },
+        },
+      });
+      await expect(
+        policy.handle({ permission: datalakePipelineCreatePermission }, admin),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+      await expect(
+        policy.handle({ permission: datalakePipelineCreatePermission }),
+      ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    });
+
+    it('lets only admins give pipeline resources to other owners', async () => {
+      await expect(
+        policy.handle(
+          { permission: datalakePipelineOwnerAssignPermission },
+          analyst,
+        ),
+      ).resolves.toEqual({ result: AuthorizeResult.DENY });
+      await expect(
+        policy.handle(
+          { permission: datalakePipelineOwnerAssignPermission },
+          admin,
+        ),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    });
+
+    it('keeps dry runs of inline templates for admins', async () => {
+      await expect(
+        policy.handle({ permission: templateDryRunPermission }, analyst),
+      ).resolves.toEqual({ result: AuthorizeResult.DENY });
+      await expect(
+        policy.handle({ permission: templateDryRunPermission }, admin),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    });
+
+    it('lets users start templates, and read or cancel only their own tasks', async () => {
+      for (const permission of [
+        taskCreatePermission,
+        actionExecutePermission,
+      ]) {
+        await expect(policy.handle({ permission }, analyst)).resolves.toEqual({
+          result: AuthorizeResult.ALLOW,
+        });
+      }
+      for (const permission of [taskReadPermission, taskCancelPermission]) {
+        await expect(policy.handle({ permission }, analyst)).resolves.toEqual({
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'scaffolder',
+          resourceType: 'scaffolder-task',
+          conditions: {
+            rule: 'IS_TASK_OWNER',
+            resourceType: 'scaffolder-task',
+            params: { createdBy: ['user:default/ana'] },
+          },
+        });
+        await expect(policy.handle({ permission }, admin)).resolves.toEqual({
+          result: AuthorizeResult.ALLOW,
+        });
+        await expect(policy.handle({ permission })).resolves.toEqual({
+          result: AuthorizeResult.DENY,
+        });
+      }
     });
   });
 });

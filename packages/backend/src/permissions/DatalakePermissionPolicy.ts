@@ -23,6 +23,16 @@ import {
   decideSourcePermission,
 } from '@datalake-portal/backstage-plugin-datalake-backend';
 import { datalakePipelineRunPermission } from '@datalake-portal/backstage-plugin-datalake-common';
+import {
+  taskCancelPermission,
+  taskReadPermission,
+  templateDryRunPermission,
+  templateManagementPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
 
 /**
  * The portal's permission policy.
@@ -43,6 +53,11 @@ import { datalakePipelineRunPermission } from '@datalake-portal/backstage-plugin
  *
  * "Run now" (starting a table's pipeline outside its schedule): admins and the table entity's
  * owners (a catalog condition); nobody else.
+ *
+ * Scaffolder: the data lake actions ask `datalake.pipeline.create` on their source (its owners and
+ * admins) and `datalake.pipeline.owner.assign` to give resources to another group (admins). Dry
+ * runs of inline templates (the template editor) and template management are for admins; a task
+ * and its log are read and cancelled by the user who started it and by admins.
  */
 export class DatalakePermissionPolicy implements PermissionPolicy {
   private readonly admins: ReadonlySet<string>;
@@ -89,6 +104,25 @@ export class DatalakePermissionPolicy implements PermissionPolicy {
 
     if (user && this.isAdmin(user)) {
       return { result: AuthorizeResult.ALLOW };
+    }
+
+    if (
+      isPermission(request.permission, templateDryRunPermission) ||
+      isPermission(request.permission, templateManagementPermission)
+    ) {
+      return { result: AuthorizeResult.DENY };
+    }
+    if (
+      isPermission(request.permission, taskReadPermission) ||
+      isPermission(request.permission, taskCancelPermission)
+    ) {
+      if (!user) return { result: AuthorizeResult.DENY };
+      return createScaffolderTaskConditionalDecision(
+        request.permission,
+        scaffolderTaskConditions.isTaskOwner({
+          createdBy: [user.info.userEntityRef],
+        }),
+      );
     }
 
     if (isPermission(request.permission, catalogEntityDeletePermission)) {

@@ -10,6 +10,8 @@ import {
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
+  datalakePipelineCreatePermission,
+  datalakePipelineOwnerAssignPermission,
   datalakeSourceInspectPermission,
   datalakeSourceReadPermission,
 } from '@datalake-portal/backstage-plugin-datalake-common';
@@ -23,8 +25,10 @@ import {
  * Decides a source permission, or returns `undefined` for any other permission.
  *
  * - read (list the sources, without host, port or credentials): anyone signed in, and services;
- * - inspect (inspection and CDC preflight): admins, and members of the source's owner group (a
- *   condition on the source); nobody else, services included.
+ * - inspect (inspection and CDC preflight) and pipeline create (the scaffolder actions that build
+ *   the source's pipeline): admins, and members of the source's owner group (a condition on the
+ *   source); nobody else, services included;
+ * - owner assign (give created resources to a group the caller is not in): admins only.
  *
  * @public
  */
@@ -36,7 +40,16 @@ export function decideSourcePermission(
   if (isPermission(permission, datalakeSourceReadPermission)) {
     return { result: AuthorizeResult.ALLOW };
   }
-  if (!isPermission(permission, datalakeSourceInspectPermission)) {
+  if (isPermission(permission, datalakePipelineOwnerAssignPermission)) {
+    return {
+      result:
+        user && options.isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+    };
+  }
+  if (
+    !isPermission(permission, datalakeSourceInspectPermission) &&
+    !isPermission(permission, datalakePipelineCreatePermission)
+  ) {
     return undefined;
   }
   if (!user) return { result: AuthorizeResult.DENY };

@@ -16,6 +16,7 @@ import {
   pipelineNameOf,
   resolvePipeline,
 } from '../glue/pipelineSpecs';
+import { ownerEntityRef } from '../../guard/pipelineActionAccess';
 import { examples } from './planIngestion.examples';
 import { IngestionRecord } from './ingestionRecord';
 
@@ -98,6 +99,13 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
             .enum(['parquet', 'csv'])
             .optional()
             .describe('Landing format, recorded for later gold tables'),
+        owner: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The owner of the pipeline and its tables; in the portal its check (the caller or one of their groups, unless an admin) runs here, before any resource is made',
+            ),
         rowCountGold: z =>
           z
             .boolean()
@@ -107,6 +115,11 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
             ),
       },
       output: {
+        owner: z =>
+          z
+            .string()
+            .optional()
+            .describe('The owner as a full entity ref (group by default)'),
         tables: z => z.array(z.string()),
         silverRenames: z => z.record(z.record(z.string())),
         schedule: z =>
@@ -224,6 +237,9 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
             '\n- ',
           )}`,
         );
+      }
+      if (ctx.input.owner !== undefined) {
+        ctx.output('owner', ownerEntityRef(ctx.input.owner));
       }
       ctx.output('tables', tables);
       ctx.output('silverRenames', silverRenames);

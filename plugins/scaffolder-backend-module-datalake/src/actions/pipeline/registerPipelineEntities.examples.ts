@@ -12,11 +12,13 @@ export const examples: TemplateExample[] = [
       url: ./skeleton
       values:
         sourceId: sakila
+        owner: group:default/data-engineering
   - id: register
     action: datalake:catalog:pipeline:register
     name: Register the pipeline in the catalog
     input:
-      name: sakila-ingestion
+      sourceId: sakila
+      owner: group:default/data-engineering
 `,
   },
 ];

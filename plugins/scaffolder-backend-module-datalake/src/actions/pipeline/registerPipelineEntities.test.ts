@@ -47,7 +47,7 @@ describe('datalake:catalog:pipeline:register', () => {
       auth: mockServices.auth(),
     });
     const ctx = createMockActionContext({
-      input: { name: 'sakila-ingestion' },
+      input: { sourceId: 'sakila', owner: 'group:default/data-engineering' },
       workspacePath: workspace,
     });
     return { action, catalog, ctx };
@@ -89,6 +89,52 @@ describe('datalake:catalog:pipeline:register', () => {
       /has no file location .*\*\.yaml; add it to catalog.locations/,
     );
   });
+
+  it.each([
+    [
+      'another kind',
+      ENTITIES.replace('kind: System', 'kind: User'),
+      /user:default\/sakila is not an entity of the sakila pipeline/,
+    ],
+    [
+      'an entity of another source',
+      ENTITIES.replace('name: sakila\n', 'name: billing\n'),
+      /system:default\/billing is not an entity of the sakila pipeline/,
+    ],
+    [
+      'another namespace',
+      ENTITIES.replace(
+        'name: sakila-ingestion',
+        'name: sakila-ingestion\n  namespace: finance',
+      ),
+      /component:finance\/sakila-ingestion is not an entity/,
+    ],
+    [
+      'another owner',
+      ENTITIES.replace(
+        'owner: group:default/data-engineering\n---',
+        'owner: group:default/finance\n---',
+      ),
+      /must be owned by group:default\/data-engineering .*not group:default\/finance/,
+    ],
+    [
+      'the state machine of another source',
+      ENTITIES.replace(
+        'spec:\n  type: data-pipeline',
+        "  annotations:\n    datalake-portal.io/state-machine-arn: 'arn:aws:states:eu-west-1:1:stateMachine:datalake-billing'\nspec:\n  type: data-pipeline",
+      ),
+      /must name the state machine datalake-sakila/,
+    ],
+  ])(
+    'registers only the source’s pipeline entities with the given owner: refuses %s',
+    async (_case, entities, message) => {
+      expect(entities).not.toBe(ENTITIES);
+      const { action, catalog, ctx } = setup(entities);
+      await expect(action.handler(ctx)).rejects.toThrow(message);
+      expect(fs.existsSync(directory)).toBe(false);
+      expect(catalog.refreshEntity).not.toHaveBeenCalled();
+    },
+  );
 
   it('makes no change in a dry run', async () => {
     const { action, catalog, ctx } = setup();

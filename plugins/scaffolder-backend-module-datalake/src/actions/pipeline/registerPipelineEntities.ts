@@ -4,13 +4,19 @@ import {
   AuthService,
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  DEFAULT_NAMESPACE,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   CatalogService,
   locationSpecToMetadataName,
 } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { SOURCE_ID_PATTERN } from '@datalake-portal/backstage-plugin-datalake-common';
+import { pipelineNameOf } from '../glue/pipelineSpecs';
 import { parseAllDocuments } from 'yaml';
 import { examples } from './registerPipelineEntities.examples';
 
@@ -30,8 +36,93 @@ export type PipelineCatalogOptions = {
 type EntityLike = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: {
+    name: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+  };
+  spec?: { owner?: unknown; system?: unknown };
 };
+
+const refOf = (entity: EntityLike) =>
+  stringifyEntityRef({
+    kind: entity.kind,
+    namespace: entity.metadata.namespace,
+    name: entity.metadata.name,
+  });
+
+const STATE_MACHINE_ANNOTATION = 'datalake-portal.io/state-machine-arn';
+
+/** The entities a source's pipeline consists of: what this action may register, and nothing else. */
+function pipelineEntityRefs(sourceId: string): string[] {
+  return [
+    `system:default/${sourceId}`,
+    `resource:default/mysql.${sourceId}`,
+    `component:default/${sourceId}-ingestion`,
+  ];
+}
+
+const ownerRef = (owner: string) =>
+  stringifyEntityRef(
+    parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: DEFAULT_NAMESPACE,
+    }),
+  );
+
+/**
+ * Refuses entities that are not the source's pipeline entities, owned by `owner`: the file is
+ * rendered from template data, so without this a template could register any kind of entity, of
+ * any name and owner, through the catalog's trusted file location.
+ */
+function checkPipelineEntities(
+  entities: EntityLike[],
+  sourceId: string,
+  owner: string,
+): void {
+  const allowed = pipelineEntityRefs(sourceId);
+  const wantedOwner = ownerRef(owner);
+  const seen = new Set<string>();
+  for (const entity of entities) {
+    const ref = refOf(entity).toLocaleLowerCase('en-US');
+    if (!allowed.includes(ref)) {
+      throw new InputError(
+        `${ref} is not an entity of the ${sourceId} pipeline; this action registers only ${allowed.join(
+          ', ',
+        )}`,
+      );
+    }
+    if (seen.has(ref)) {
+      throw new InputError(`${ref} appears twice`);
+    }
+    seen.add(ref);
+    const entityOwner = entity.spec?.owner;
+    if (
+      typeof entityOwner !== 'string' ||
+      ownerRef(entityOwner) !== wantedOwner
+    ) {
+      throw new InputError(
+        `${ref} must be owned by ${wantedOwner} (the owner this step was given), not ${String(
+          entityOwner,
+        )}`,
+      );
+    }
+    const stateMachine =
+      entity.metadata.annotations?.[STATE_MACHINE_ANNOTATION];
+    if (
+      stateMachine !== undefined &&
+      !String(stateMachine).endsWith(
+        `:stateMachine:${pipelineNameOf(sourceId)}`,
+      )
+    ) {
+      throw new InputError(
+        `${ref}: ${STATE_MACHINE_ANNOTATION} must name the state machine ${pipelineNameOf(
+          sourceId,
+        )} of source '${sourceId}'`,
+      );
+    }
+  }
+}
 
 function parseEntities(text: string, file: string): EntityLike[] {
   const entities = parseAllDocuments(text).map((document, index) => {
@@ -79,16 +170,24 @@ export function createPipelineCatalogRegisterAction(
   return createTemplateAction({
     id: 'datalake:catalog:pipeline:register',
     description:
-      'Registers the entities of a rendered catalog-info.yaml in the catalog without git: writes it to datalake.catalog.pipelinesDirectory (read by a file location) and refreshes that location.',
+      "Registers a source's pipeline entities (its System, MySQL Resource and ingestion Component, all with the given owner) from a rendered catalog-info.yaml in the catalog without git: writes it to datalake.catalog.pipelinesDirectory (read by a file location) and refreshes that location.",
     examples,
     supportsDryRun: true,
     schema: {
       input: {
-        name: z =>
+        sourceId: z =>
           z
             .string()
-            .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
-            .describe('File name (without .yaml) in the pipelines directory'),
+            .regex(SOURCE_ID_PATTERN)
+            .describe(
+              'Id of the source (datalake.sources); only its System, MySQL Resource and <sourceId>-ingestion Component are registered, as <sourceId>-ingestion.yaml',
+            ),
+        owner: z =>
+          z
+            .string()
+            .describe(
+              'The owner every entity must have (the caller or one of their groups, unless an admin)',
+            ),
         filePath: z =>
           z
             .string()
@@ -122,8 +221,10 @@ export function createPipelineCatalogRegisterAction(
         );
       });
       const entities = parseEntities(text, path.basename(source));
-      const entityRefs = entities.map(e => stringifyEntityRef(e));
-      const target = path.join(directory, `${ctx.input.name}.yaml`);
+      checkPipelineEntities(entities, ctx.input.sourceId, ctx.input.owner);
+      const entityRefs = entities.map(refOf);
+      const fileName = `${ctx.input.sourceId}-ingestion`;
+      const target = path.join(directory, `${fileName}.yaml`);
       ctx.output('entityRefs', entityRefs);
       ctx.output('file', target);
       if (ctx.isDryRun) {
@@ -133,7 +234,7 @@ export function createPipelineCatalogRegisterAction(
 
       const existing = await fs.readFile(target, 'utf8').catch(() => undefined);
       const status = await ctx.checkpoint({
-        key: `datalake-catalog-pipeline-${ctx.input.name}`,
+        key: `datalake-catalog-pipeline-${fileName}`,
         fn: async () => {
           if (existing === text) {
             return 'unchanged' as const;
