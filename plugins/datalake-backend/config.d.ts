@@ -4,6 +4,15 @@ export interface Config {
       /** Seconds that parsed Iceberg metadata stays cached; default 60. */
       cacheTtlSeconds?: number;
     };
+    tables?: {
+      /**
+       * The only S3 buckets Iceberg metadata files are read from (freshness, snapshots, schema).
+       * Defaults to the layer buckets of `datalake.pipeline.layers` (`datalake-bronze`,
+       * `datalake-silver`, `datalake-gold` when unset). Table entities are trusted only when a
+       * Glue provider of `catalog.providers.datalake` emitted them.
+       */
+      metadataBuckets?: string[];
+    };
     /**
      * The MySQL (or MariaDB, Aurora MySQL) databases that can be onboarded into the lake. Routes,
      * templates and scaffolder actions refer to a source by its id only.

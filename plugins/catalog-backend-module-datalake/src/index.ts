@@ -13,7 +13,3 @@ export {
   type DatalakeProviderClients,
   type DatalakeSyncResult,
 } from './provider/DatalakeEntityProvider';
-export {
-  readProviderConfigs,
-  type DatalakeProviderConfig,
-} from './provider/config';

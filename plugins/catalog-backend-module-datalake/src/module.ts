@@ -7,7 +7,7 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { DatalakeAwsClientFactory } from '@datalake-portal/backstage-plugin-datalake-node';
-import { readProviderConfigs } from './provider/config';
+import { readProviderConfigs } from '@datalake-portal/backstage-plugin-datalake-node';
 import { DatalakeEntityProvider } from './provider/DatalakeEntityProvider';
 import { clientsForProvider } from './provider/clients';
 

@@ -22,6 +22,37 @@ export const DATALAKE_ANNOTATIONS = {
   icebergFormatVersion: `${DATALAKE_ANNOTATION_PREFIX}/iceberg-format-version`,
 } as const;
 
+/**
+ * The location the Glue catalog provider gives the entities it emits, as both their
+ * `backstage.io/managed-by-location` and `backstage.io/managed-by-origin-location`. The catalog
+ * sets these annotations itself for entities read from files and URLs, so a registered
+ * `catalog-info.yaml` cannot claim it: the backend trusts a table entity only with this location
+ * of a provider it has in config (`ProviderTables` in the node library).
+ *
+ * @public
+ */
+export function providerLocation(providerId: string): string {
+  return `datalake:${providerId}`;
+}
+
+/**
+ * The id of the Glue catalog provider that emitted an entity, from its location annotations;
+ * `undefined` for any other entity.
+ *
+ * @public
+ */
+export function providerIdOf(entity: {
+  metadata: { annotations?: Record<string, string> };
+}): string | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  const location = annotations['backstage.io/managed-by-location'];
+  const origin = annotations['backstage.io/managed-by-origin-location'];
+  if (!location || location !== origin || !location.startsWith('datalake:')) {
+    return undefined;
+  }
+  return location.slice('datalake:'.length);
+}
+
 /** The `spec.type` of table entities. @public */
 export const TABLE_ENTITY_TYPES = {
   iceberg: 'iceberg-table',

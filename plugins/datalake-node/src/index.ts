@@ -11,3 +11,4 @@ export * from './sql';
 export * from './replay';
 export * from './aws';
 export * from './iceberg';
+export * from './catalog';

@@ -12,7 +12,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readProviderConfigs } from './config';
+import { readProviderConfigs } from '@datalake-portal/backstage-plugin-datalake-node';
 import { DatalakeEntityProvider } from './DatalakeEntityProvider';
 
 const glueMock = mockClient(GlueClient);

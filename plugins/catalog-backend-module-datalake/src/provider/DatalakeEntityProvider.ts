@@ -19,13 +19,9 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { DatalakeProviderConfig } from './config';
-import {
-  databaseEntity,
-  EntitySource,
-  providerLocation,
-  tableEntity,
-} from './glueEntities';
+import { providerLocation } from '@datalake-portal/backstage-plugin-datalake-common';
+import { DatalakeProviderConfig } from '@datalake-portal/backstage-plugin-datalake-node';
+import { databaseEntity, EntitySource, tableEntity } from './glueEntities';
 import { readGlueCatalog } from './readGlueCatalog';
 
 /** The AWS clients one provider reads through. @public */

@@ -1,5 +1,5 @@
 import { DatalakeAwsClientFactory } from '@datalake-portal/backstage-plugin-datalake-node';
-import { DatalakeProviderConfig } from './config';
+import { DatalakeProviderConfig } from '@datalake-portal/backstage-plugin-datalake-node';
 import { DatalakeProviderClients } from './DatalakeEntityProvider';
 
 /** The Glue and Lake Formation clients of one provider, from the shared AWS access layer. */

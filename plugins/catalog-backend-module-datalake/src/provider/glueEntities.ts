@@ -11,6 +11,7 @@ import {
   parseUpstreamParameter,
   TABLE_ENTITY_TYPES,
   TableColumn,
+  providerLocation,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 import { entityNameFor } from './entityNames';
 
@@ -30,11 +31,6 @@ export interface ResolvedDatabase {
 }
 
 export const GLUE_DATABASE_TYPE = 'glue-database';
-
-/** `datalake:<provider id>`: the location key and managed-by location of a provider. */
-export function providerLocation(providerId: string): string {
-  return `datalake:${providerId}`;
-}
 
 function isIceberg(table: Table): boolean {
   return (table.Parameters?.table_type ?? '').toUpperCase() === 'ICEBERG';

@@ -9,7 +9,7 @@ import {
   GetResourceLFTagsCommand,
   LakeFormationClient,
 } from '@aws-sdk/client-lakeformation';
-import { DatalakeProviderConfig } from './config';
+import { DatalakeProviderConfig } from '@datalake-portal/backstage-plugin-datalake-node';
 import { ResolvedDatabase } from './glueEntities';
 
 /** The databases one sync read from Glue; their tables went to the page callback. */

@@ -18,6 +18,7 @@ import {
   assertError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
 import {
   AccessAuditEvent,
   AccessRequest,
@@ -62,6 +63,8 @@ export type AccessRequestServiceOptions = {
   store: AccessRequestStore;
   config: AccessConfig;
   catalog: CatalogService;
+  /** Which table entities are trusted, and the Glue tables behind them. */
+  tables: ProviderTables;
   userInfo: UserInfoService;
   authorizer: AccessRequestAuthorizer;
   grants: LakeFormationGrants;
@@ -90,7 +93,7 @@ export class AccessRequestService {
     input: CreateAccessRequest,
     credentials: BackstageCredentials,
   ): Promise<AccessRequest> {
-    const { config, store, catalog } = this.options;
+    const { config, store, catalog, tables } = this.options;
     const user = await this.user(credentials);
     if (
       !Number.isInteger(input.durationDays) ||
@@ -101,7 +104,12 @@ export class AccessRequestService {
         `durationDays must be a whole number of days between 1 and ${config.maxDurationDays}, got ${input.durationDays}`,
       );
     }
-    const table = await resolveTable(catalog, input.entityRef, credentials);
+    const table = await resolveTable(
+      catalog,
+      tables,
+      input.entityRef,
+      credentials,
+    );
     const scope = normalizeScope(
       input,
       table.columns,

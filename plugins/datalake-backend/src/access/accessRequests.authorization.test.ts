@@ -3,6 +3,8 @@ import request from 'supertest';
 import {
   AccessTestBackend,
   CUSTOMER_REF,
+  FOREIGN_ACCOUNT_REF,
+  FORGED_REF,
   PAYMENT_REF,
   startAccessTestBackend,
 } from './__testUtils__/accessTestBackend';
@@ -109,6 +111,29 @@ describe('access request authorization and input checks', () => {
       'No data lake table resource:default/sakila_silver.nope that you can see',
     );
   });
+
+  it.each([
+    ['registered from a file, claiming a lake table', FORGED_REF],
+    [
+      'with an ARN in an account the provider does not read',
+      FOREIGN_ACCOUNT_REF,
+    ],
+  ])(
+    'refuses a table entity %s like an unknown table, and stores nothing',
+    async (_case, entityRef) => {
+      const before = (await listAll('ana')).length;
+      const res = await post('ana', '', {
+        ...body,
+        entityRef,
+        columns: undefined,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        `No data lake table ${entityRef} that you can see`,
+      );
+      expect((await listAll('ana')).length).toBe(before);
+    },
+  );
 
   it.each([
     [{ columns: ['email', 'salary'] }, /Unknown column in columns: salary/],

@@ -3,18 +3,11 @@
  * the caller's credentials: a browser names an entity, never a database, table or ARN.
  */
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  DATALAKE_ANNOTATIONS,
-  TABLE_ENTITY_TYPES,
-  TableColumn,
-} from '@datalake-portal/backstage-plugin-datalake-common';
+import { TableColumn } from '@datalake-portal/backstage-plugin-datalake-common';
+import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
 
 /** @public */
 export type ResolvedTable = {
@@ -26,27 +19,15 @@ export type ResolvedTable = {
   columns: string[];
 };
 
-const TABLE_ARN = /^arn:aws[a-z-]*:glue:[^:]*:(\d{12}):table\/([^/]+)\/(.+)$/;
-
-function tableOf(
-  entity: Entity,
-): Omit<ResolvedTable, 'entityRef' | 'owner' | 'columns'> | undefined {
-  const annotations = entity.metadata.annotations ?? {};
-  const arn = TABLE_ARN.exec(annotations[DATALAKE_ANNOTATIONS.tableArn] ?? '');
-  if (arn) return { catalogId: arn[1], database: arn[2], table: arn[3] };
-  const database = annotations[DATALAKE_ANNOTATIONS.database];
-  if (database && entity.metadata.name.startsWith(`${database}.`)) {
-    return { database, table: entity.metadata.name.slice(database.length + 1) };
-  }
-  return undefined;
-}
-
 /**
- * Reads a table entity as the caller. A table that does not exist and one the caller may not
- * see get the same answer, so that the API does not reveal which tables exist.
+ * Reads a table entity as the caller. A table that does not exist, one the caller may not see and
+ * one no configured Glue provider emitted (a registered file claiming a table) get the same
+ * answer, so that the API does not reveal which tables exist. Database, table and account come
+ * from `ProviderTables`, never from an annotation alone.
  */
 export async function resolveTable(
   catalog: CatalogService,
+  tables: ProviderTables,
   entityRef: string,
   credentials: BackstageCredentials,
 ): Promise<ResolvedTable> {
@@ -62,9 +43,7 @@ export async function resolveTable(
     throw new InputError(`entityRef '${entityRef}' is not an entity ref`);
   }
   const entity = await catalog.getEntityByRef(ref, { credentials });
-  const types = Object.values(TABLE_ENTITY_TYPES) as unknown[];
-  const target =
-    entity && types.includes(entity.spec?.type) ? tableOf(entity) : undefined;
+  const target = entity ? tables.identify(entity) : undefined;
   if (!entity || !target) {
     throw new InputError(`No data lake table ${ref} that you can see`);
   }
@@ -77,7 +56,9 @@ export async function resolveTable(
     .filter((name): name is string => typeof name === 'string');
   return {
     entityRef: stringifyEntityRef(entity),
-    ...target,
+    database: target.database,
+    table: target.table,
+    ...(target.catalogId ? { catalogId: target.catalogId } : {}),
     owner: stringifyEntityRef(
       parseEntityRef(owner, {
         defaultKind: 'group',

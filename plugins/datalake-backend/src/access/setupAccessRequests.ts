@@ -18,6 +18,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { datalakeAccessRequestPermissions } from '@datalake-portal/backstage-plugin-datalake-common';
 import {
   DatalakeAwsClientFactory,
+  ProviderTables,
   toBackstageError,
 } from '@datalake-portal/backstage-plugin-datalake-node';
 import express from 'express';
@@ -108,6 +109,7 @@ export async function setupAccessRequests(deps: {
     store,
     config,
     catalog: deps.catalog,
+    tables: ProviderTables.fromConfig(deps.config),
     userInfo: deps.userInfo,
     authorizer: new AccessRequestAuthorizer(
       deps.permissions,

@@ -12,6 +12,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { assertError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
 import {
   DATALAKE_ANNOTATIONS,
   FRESHNESS_SLA_ANNOTATION,
@@ -46,8 +47,6 @@ import {
   dependsOnRefs,
   getEntities,
   getTableEntity,
-  glueNameOf,
-  isTableEntity,
   normaliseEntityRef,
 } from './tableEntities';
 
@@ -80,6 +79,8 @@ export class LineageService {
   constructor(
     private readonly options: {
       catalog: CatalogService;
+      /** Which table entities are trusted, and the Glue tables behind them. */
+      tables: ProviderTables;
       aws: AwsStatusReader;
       logger: LoggerService;
       lastDataChange?: LastDataChangeReader;
@@ -133,6 +134,7 @@ export class LineageService {
     const rootRef = normaliseEntityRef(entityRef);
     const root = await getTableEntity(
       this.options.catalog,
+      this.options.tables,
       rootRef,
       credentials,
     );
@@ -179,7 +181,7 @@ export class LineageService {
       frontier = [];
       for (const entity of found) {
         const ref = refOf(entity);
-        if (isTableEntity(entity)) {
+        if (this.options.tables.identify(entity)) {
           entities.set(ref, entity);
           direction.set(ref, wanted.get(ref) ?? 'up');
           frontier.push(entity);
@@ -215,7 +217,7 @@ export class LineageService {
 
     await Promise.all(
       [...entities.entries()].map(async ([ref, entity]) => {
-        const glue = glueNameOf(entity);
+        const glue = this.options.tables.identify(entity);
         const layer = entity.metadata.annotations?.[DATALAKE_ANNOTATIONS.layer];
         const table: LineageTable = {
           entityRef: ref,

@@ -11,11 +11,8 @@ import {
 } from '@backstage/catalog-model';
 import { assertError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  DATALAKE_ANNOTATIONS,
-  LineageColumn,
-  TABLE_ENTITY_TYPES,
-} from '@datalake-portal/backstage-plugin-datalake-common';
+import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
+import { LineageColumn } from '@datalake-portal/backstage-plugin-datalake-common';
 
 /** Normalises an entity ref from a query, or throws an InputError. */
 export function normaliseEntityRef(value: string): string {
@@ -27,32 +24,6 @@ export function normaliseEntityRef(value: string): string {
     assertError(e);
     throw new InputError(`Invalid entity ref '${value}': ${e.message}`);
   }
-}
-
-/** Whether an entity is a Glue/Iceberg table entity of the catalog module. */
-export function isTableEntity(entity: Entity): boolean {
-  return (
-    entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
-    (Object.values(TABLE_ENTITY_TYPES) as unknown[]).includes(entity.spec?.type)
-  );
-}
-
-/** The Glue database and table of a table entity, from its annotations. */
-export function glueNameOf(
-  entity: Entity,
-): { database: string; table: string } | undefined {
-  const annotations = entity.metadata.annotations ?? {};
-  const arn = annotations[DATALAKE_ANNOTATIONS.tableArn];
-  const fromArn = arn ? /:table\/([^/]+)\/([^/]+)$/.exec(arn) : null;
-  if (fromArn) {
-    return { database: fromArn[1], table: fromArn[2] };
-  }
-  const database = annotations[DATALAKE_ANNOTATIONS.database];
-  const title = entity.metadata.title ?? entity.metadata.name;
-  if (database && title.startsWith(`${database}.`)) {
-    return { database, table: title.slice(database.length + 1) };
-  }
-  return undefined;
 }
 
 export function columnsOf(entity: Entity): LineageColumn[] {
@@ -99,14 +70,18 @@ export function dependencyOfRefs(entity: Entity): string[] {
     .map(r => r.targetRef);
 }
 
-/** Fetches one table entity or throws NotFoundError. */
+/**
+ * Fetches one table entity a configured Glue provider emitted, or throws NotFoundError (also for
+ * an entity the caller may not see, and one registered from a file claiming a table).
+ */
 export async function getTableEntity(
   catalog: CatalogService,
+  tables: ProviderTables,
   entityRef: string,
   credentials: BackstageCredentials,
 ): Promise<Entity> {
   const entity = await catalog.getEntityByRef(entityRef, { credentials });
-  if (!entity || !isTableEntity(entity)) {
+  if (!entity || !tables.identify(entity)) {
     throw new NotFoundError(`No data lake table entity ${entityRef}`);
   }
   return entity;

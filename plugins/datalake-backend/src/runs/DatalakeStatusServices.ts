@@ -13,6 +13,7 @@ import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DatalakeAwsClientFactory,
+  ProviderTables,
   readDatalakeAwsConfig,
 } from '@datalake-portal/backstage-plugin-datalake-node';
 import {
@@ -105,14 +106,18 @@ export class DatalakeStatusServices {
     ) =>
       (await tables.getFreshness(entityRef, { credentials })).lastDataChange
         ?.timestamp ?? null;
+    // Run status, lineage and Run now trust the same table entities as the metadata routes.
+    const providerTables = ProviderTables.fromConfig(config);
     const lineage = new LineageService({
       catalog,
+      tables: providerTables,
       aws: reader,
       logger,
       lastDataChange,
     });
     const runs = new RunStatusService({
       catalog,
+      tables: providerTables,
       aws: reader,
       logger,
       region: readDatalakeAwsConfig(config).region,
@@ -121,6 +126,7 @@ export class DatalakeStatusServices {
     const starter = options.permissions
       ? new PipelineRunStarter({
           ...{ catalog, logger, runs, aws: reader },
+          tables: providerTables,
           permissions: options.permissions,
         })
       : undefined;

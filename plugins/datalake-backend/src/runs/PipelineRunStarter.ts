@@ -15,6 +15,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   datalakePipelineRunPermission,
@@ -36,6 +37,7 @@ export class PipelineRunStarter {
   constructor(
     private readonly options: {
       catalog: CatalogService;
+      tables: ProviderTables;
       permissions: PermissionsService;
       runs: RunStatusService;
       aws: AwsStatusReader;
@@ -47,10 +49,10 @@ export class PipelineRunStarter {
     entityRef: string,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<PipelineRunStarted> {
-    const { catalog, permissions, runs, aws, logger } = this.options;
+    const { catalog, tables, permissions, runs, aws, logger } = this.options;
     const ref = normaliseEntityRef(entityRef);
     // A table the caller cannot see is a 404, before any decision is asked for.
-    const table = await getTableEntity(catalog, ref, credentials);
+    const table = await getTableEntity(catalog, tables, ref, credentials);
     const [decision] = await permissions.authorize(
       [{ permission: datalakePipelineRunPermission, resourceRef: ref }],
       { credentials },

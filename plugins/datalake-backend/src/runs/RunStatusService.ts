@@ -17,6 +17,7 @@ import {
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { assertError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
 import {
   DATALAKE_ANNOTATIONS,
   DmsTaskStatus,
@@ -39,8 +40,6 @@ import {
   dependsOnRefs,
   getEntities,
   getTableEntity,
-  glueNameOf,
-  isTableEntity,
   normaliseEntityRef,
 } from '../lineage/tableEntities';
 import { AwsStatusReader } from './AwsStatusReader';
@@ -153,6 +152,8 @@ export class RunStatusService {
   constructor(
     private readonly options: {
       catalog: CatalogService;
+      /** Which table entities are trusted, and the Glue tables behind them. */
+      tables: ProviderTables;
       aws: AwsStatusReader;
       logger: LoggerService;
       region: string;
@@ -169,7 +170,12 @@ export class RunStatusService {
     const ref = normaliseEntityRef(entityRef);
     const limit = page.limit ?? RUNS_PAGE_SIZE.default;
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-    const root = await getTableEntity(this.options.catalog, ref, credentials);
+    const root = await getTableEntity(
+      this.options.catalog,
+      this.options.tables,
+      ref,
+      credentials,
+    );
     const tables = await this.upstreamTables(root, credentials);
     const targets = await this.resolveTargets(tables);
 
@@ -219,7 +225,7 @@ export class RunStatusService {
       );
       const found = (
         await getEntities(this.options.catalog, refs, credentials)
-      ).filter(isTableEntity);
+      ).filter(e => !!this.options.tables.identify(e));
       found.forEach(e => seen.set(refOf(e), e));
       frontier = found;
     }
@@ -239,7 +245,7 @@ export class RunStatusService {
     const mysqlTables = new Map<string, MysqlTableRef>();
     await Promise.all(
       tables.map(async entity => {
-        const glue = glueNameOf(entity);
+        const glue = this.options.tables.identify(entity);
         if (!glue) return;
         const layer = entity.metadata.annotations?.[DATALAKE_ANNOTATIONS.layer];
         const system = entity.spec?.system;

@@ -26,7 +26,11 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createRunsRouter } from './createRunsRouter';
 import { DatalakeStatusServices } from './DatalakeStatusServices';
-import { catalogEntities, startSeededLake } from './__testUtils__/seededLake';
+import {
+  catalogEntities,
+  SEEDED_PROVIDER_CONFIG,
+  startSeededLake,
+} from './__testUtils__/seededLake';
 
 jest.setTimeout(180_000);
 
@@ -55,6 +59,7 @@ function app(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
   const status = DatalakeStatusServices.create({
     config: mockServices.rootConfig({
       data: {
+        ...SEEDED_PROVIDER_CONFIG,
         datalake: {
           aws: { endpoint: running.url, region: 'us-east-1' },
           runs: { cacheTtlSeconds: 60 },

@@ -91,6 +91,9 @@ const customer: Entity = {
     name: 'sakila_silver.customer',
     namespace: 'default',
     annotations: {
+      // As the Glue provider `lake` (configured below) emits it.
+      'backstage.io/managed-by-location': 'datalake:lake',
+      'backstage.io/managed-by-origin-location': 'datalake:lake',
       'datalake-portal.io/glue-database': 'sakila_silver',
       'datalake-portal.io/table-arn': `arn:aws:glue:us-east-1:${ACCOUNT}:table/sakila_silver/customer`,
       'datalake-portal.io/layer': 'silver',
@@ -212,6 +215,13 @@ describe('run errors of a really failed Glue job run', () => {
           data: {
             backend: {
               database: { client: 'better-sqlite3', connection: ':memory:' },
+            },
+            catalog: {
+              providers: {
+                datalake: {
+                  lake: { accountId: ACCOUNT, region: 'us-east-1' },
+                },
+              },
             },
             datalake: {
               aws: {

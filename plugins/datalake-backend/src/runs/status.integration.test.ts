@@ -24,6 +24,7 @@ import {
 } from './runErrorPermission';
 import {
   catalogEntities,
+  SEEDED_PROVIDER_CONFIG,
   emulatorCalls,
   setFaults,
   startSeededLake,
@@ -54,6 +55,7 @@ function app(
   options: { cacheStore?: 'memory' | 'redis'; namespace?: string } = {},
 ) {
   const config = new ConfigReader({
+    ...SEEDED_PROVIDER_CONFIG,
     datalake: {
       aws: { endpoint: running.url, region: 'us-east-1' },
       runs: { cacheTtlSeconds: 60 },

@@ -6,7 +6,9 @@
  * names an S3 object), and the table's current `metadata_location` is read from Glue, where
  * every Iceberg commit swaps it. So a snapshot written by a run shows within the cache TTL, not
  * at the catalog's next sync of the entity's `metadata-location` annotation; the annotation is
- * used only for an entity that names no Glue table, or while Glue cannot be read. Parsed
+ * used only while Glue cannot be read. Only table entities a configured Glue provider emitted are
+ * read (`ProviderTables`), and metadata files only from the lake's buckets
+ * (`readMetadataBuckets`). Parsed
  * metadata is cached per metadata location: Iceberg writes a new file on every commit, so a
  * cached entry is never stale for its location.
  */
@@ -34,9 +36,12 @@ import {
   IcebergMetadataReader,
   IcebergSnapshot,
   IcebergTableMetadata,
+  isInBuckets,
   latestDataChange,
+  ProviderTable,
+  ProviderTables,
+  readMetadataBuckets,
 } from '@datalake-portal/backstage-plugin-datalake-node';
-import { glueNameOf, isTableEntity } from '../lineage/tableEntities';
 
 /** Default of `datalake.freshness.cacheTtlSeconds`. @public */
 export const DEFAULT_FRESHNESS_CACHE_TTL_SECONDS = 60;
@@ -140,6 +145,8 @@ export class TableMetadataService {
       options.auth,
       metadataSource,
       clients,
+      ProviderTables.fromConfig(options.config),
+      readMetadataBuckets(options.config),
     );
   }
 
@@ -150,6 +157,8 @@ export class TableMetadataService {
     private readonly auth: AuthService,
     private readonly metadataSource: IcebergMetadataSource,
     private readonly clients: DatalakeAwsClientFactory,
+    private readonly tables: ProviderTables,
+    private readonly buckets: readonly string[],
   ) {}
 
   /** When the table's data last changed, from its current Iceberg metadata. */
@@ -218,17 +227,23 @@ export class TableMetadataService {
     const credentials =
       options.credentials ?? (await this.auth.getOwnServiceCredentials());
     const entity = await this.catalog.getEntityByRef(ref, { credentials });
-    // An entity the caller may not see is indistinguishable from one that does not exist.
-    if (!entity || !isTableEntity(entity)) {
+    // An entity the caller may not see, and one no configured provider emitted (a registered
+    // file claiming a table), are indistinguishable from one that does not exist.
+    const glueTable = entity ? this.tables.identify(entity) : undefined;
+    if (!entity || !glueTable) {
       throw new NotFoundError(`No data lake table entity ${ref}`);
     }
-    const glueTable = glueNameOf(entity);
     const metadataLocation =
-      (glueTable && (await this.currentMetadataLocation(glueTable))) ??
+      (await this.currentMetadataLocation(glueTable)) ??
       entity.metadata.annotations?.[DATALAKE_ANNOTATIONS.metadataLocation];
     if (!metadataLocation) {
       throw new NotFoundError(
         `${ref} has no ${DATALAKE_ANNOTATIONS.metadataLocation} annotation: it is not an Iceberg table, or the catalog has not synced it since it was created`,
+      );
+    }
+    if (!isInBuckets(metadataLocation, this.buckets)) {
+      throw new NotFoundError(
+        `The Iceberg metadata of ${ref} is outside the lake's buckets (datalake.tables.metadataBuckets); it is not read`,
       );
     }
     return { entityRef: ref, metadataLocation };
@@ -238,10 +253,9 @@ export class TableMetadataService {
    * The table's current metadata file, from its Glue parameters (cached for the TTL). Undefined
    * while Glue cannot be read, so the page still shows what the catalog last synced.
    */
-  private async currentMetadataLocation(table: {
-    database: string;
-    table: string;
-  }): Promise<string | undefined> {
+  private async currentMetadataLocation(
+    table: ProviderTable,
+  ): Promise<string | undefined> {
     const key = `${LOCATION_KEY_PREFIX}${table.database}.${table.table}`;
     try {
       const cached = await this.cache.get<string>(key);
@@ -255,6 +269,7 @@ export class TableMetadataService {
       const glue = await this.clients.glue();
       const { Table } = await glue.send(
         new GetTableCommand({
+          CatalogId: table.catalogId,
           DatabaseName: table.database,
           Name: table.table,
         }),

@@ -37,20 +37,37 @@ const REVENUE_METADATA = fs.readFileSync(
 const RENTAL_LOCATION =
   's3://datalake-silver-000000000000/sakila_silver/rental/metadata/00002-1b2c3d4e.metadata.json';
 
+/** The Glue provider `lake` and the lake's buckets, as the portal configures them. */
+const LAKE_CONFIG = {
+  catalog: { providers: { datalake: { lake: { region: 'us-east-1' } } } },
+};
+const METADATA_BUCKETS = [
+  'datalake-silver-000000000000',
+  'datalake-gold-000000000000',
+  'datalake-bronze-000000000000',
+];
+
+/** A table entity as the Glue provider `lake` emits it for `database.table`. */
 function tableEntity(
   name: string,
   type: string,
+  glueTable: string,
   annotations: Record<string, string>,
 ): Entity {
+  const [database, table] = glueTable.split('.');
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
     metadata: {
       name,
       namespace: 'default',
+      title: glueTable,
       annotations: {
+        'backstage.io/managed-by-location': 'datalake:lake',
+        'backstage.io/managed-by-origin-location': 'datalake:lake',
         'datalake-portal.io/layer': 'silver',
-        'datalake-portal.io/glue-database': 'sakila_silver',
+        'datalake-portal.io/glue-database': database,
+        'datalake-portal.io/table-arn': `arn:aws:glue:us-east-1:000000000000:table/${database}/${table}`,
         ...annotations,
       },
     },
@@ -58,22 +75,37 @@ function tableEntity(
   };
 }
 
-const rental = tableEntity('sakila-silver-rental', 'iceberg-table', {
-  'datalake-portal.io/metadata-location': RENTAL_LOCATION,
-});
-const revenue = tableEntity('sakila-gold-revenue', 'iceberg-table', {
-  'datalake-portal.io/metadata-location':
-    's3://datalake-gold-000000000000/sakila_gold/revenue/metadata/00000-aa.metadata.json',
-});
-const csvTable = tableEntity('sakila-bronze-legacy-csv', 'glue-table', {});
-// Names its Glue table, with an annotation from an older catalog sync.
-const payment: Entity = {
-  ...tableEntity('sakila-silver-payment', 'iceberg-table', {
+const rental = tableEntity(
+  'sakila-silver-rental',
+  'iceberg-table',
+  'sakila_silver.rental',
+  { 'datalake-portal.io/metadata-location': RENTAL_LOCATION },
+);
+const revenue = tableEntity(
+  'sakila-gold-revenue',
+  'iceberg-table',
+  'sakila_gold.revenue',
+  {
+    'datalake-portal.io/metadata-location':
+      's3://datalake-gold-000000000000/sakila_gold/revenue/metadata/00000-aa.metadata.json',
+  },
+);
+const csvTable = tableEntity(
+  'sakila-bronze-legacy-csv',
+  'glue-table',
+  'sakila_bronze.legacy_csv',
+  {},
+);
+// With an annotation from an older catalog sync.
+const payment = tableEntity(
+  'sakila-silver-payment',
+  'iceberg-table',
+  'sakila_silver.payment',
+  {
     'datalake-portal.io/metadata-location':
       's3://datalake-silver-000000000000/sakila_silver/payment/metadata/00000-old.metadata.json',
-  }),
-};
-payment.metadata.title = 'sakila_silver.payment';
+  },
+);
 const component: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -131,7 +163,9 @@ describe('createTablesRouter', () => {
       ),
     }));
     const config = new ConfigReader({
+      ...LAKE_CONFIG,
       datalake: {
+        tables: { metadataBuckets: METADATA_BUCKETS },
         aws: { endpoint: 'http://127.0.0.1:4566' },
         ...(options.ttlSeconds
           ? { freshness: { cacheTtlSeconds: options.ttlSeconds } }
@@ -324,6 +358,75 @@ describe('createTablesRouter', () => {
       expect(getObjectCalls()).toHaveLength(0);
     });
 
+    it.each([
+      [
+        'registered from a file',
+        {
+          'backstage.io/managed-by-location': 'url:https://example.com/x.yaml',
+          'backstage.io/managed-by-origin-location':
+            'url:https://example.com/x.yaml',
+        },
+      ],
+      [
+        'of a provider the backend does not have',
+        {
+          'backstage.io/managed-by-location': 'datalake:other',
+          'backstage.io/managed-by-origin-location': 'datalake:other',
+        },
+      ],
+      [
+        'with an ARN in another region',
+        {
+          'datalake-portal.io/table-arn':
+            'arn:aws:glue:eu-west-1:000000000000:table/sakila_silver/rental',
+        },
+      ],
+    ])(
+      'answers 404 for a table entity %s, and reads nothing',
+      async (_case, annotations) => {
+        const forged = tableEntity(
+          'sakila-silver-rental',
+          'iceberg-table',
+          'sakila_silver.rental',
+          {
+            'datalake-portal.io/metadata-location': RENTAL_LOCATION,
+            ...annotations,
+          },
+        );
+        const { app } = setup({ entities: [forged] });
+        const response = await request(app)
+          .get('/v1/freshness')
+          .query({ entityRef: 'resource:default/sakila-silver-rental' });
+        expect(response.status).toBe(404);
+        expect(response.body.error.message).toBe(
+          'No data lake table entity resource:default/sakila-silver-rental',
+        );
+        expect(getObjectCalls()).toHaveLength(0);
+        expect(glueMock.calls()).toHaveLength(0);
+      },
+    );
+
+    it('reads no metadata file outside the lake’s buckets, even when Glue points there', async () => {
+      const { app } = setup();
+      glueMock.on(GetTableCommand).resolves({
+        Table: {
+          Name: 'rental',
+          Parameters: {
+            metadata_location:
+              's3://payroll-private/salaries/metadata/00001-x.metadata.json',
+          },
+        },
+      });
+      const response = await request(app)
+        .get('/v1/freshness')
+        .query({ entityRef: 'resource:default/sakila-silver-rental' });
+      expect(response.status).toBe(404);
+      expect(response.body.error.message).toBe(
+        "The Iceberg metadata of resource:default/sakila-silver-rental is outside the lake's buckets (datalake.tables.metadataBuckets); it is not read",
+      );
+      expect(getObjectCalls()).toHaveLength(0);
+    });
+
     it('answers 404 for a table the catalog does not show the caller', async () => {
       const { app, getEntityByRef } = setup();
       // The catalog applies the caller's permissions and answers as if the entity did not exist.
@@ -485,7 +588,10 @@ describe('TableMetadataService', () => {
     );
     const read = jest.fn(async () => parseIcebergMetadata(RENTAL_METADATA));
     const service = TableMetadataService.create({
-      config: new ConfigReader({}),
+      config: new ConfigReader({
+        ...LAKE_CONFIG,
+        datalake: { tables: { metadataBuckets: METADATA_BUCKETS } },
+      }),
       logger: mockServices.logger.mock(),
       cache,
       catalog,

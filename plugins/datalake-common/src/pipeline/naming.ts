@@ -104,3 +104,16 @@ export function toGlueNames(sources: string[]): GlueNameMapping {
     .map(([glueName, list]) => ({ glueName, sources: list }));
   return { names, collisions };
 }
+
+/**
+ * The S3 bucket of each medallion layer when `datalake.pipeline.layers.<layer>.bucket` is not set:
+ * the pipeline actions write tables there, and the backend reads Iceberg metadata only from the
+ * layer buckets.
+ *
+ * @public
+ */
+export const DEFAULT_LAYER_BUCKETS = {
+  bronze: 'datalake-bronze',
+  silver: 'datalake-silver',
+  gold: 'datalake-gold',
+} as const;

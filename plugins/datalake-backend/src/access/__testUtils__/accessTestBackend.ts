@@ -75,6 +75,9 @@ function tableEntity(table: string, columns: string[]): Entity {
       name: `sakila_silver.${table}`,
       namespace: 'default',
       annotations: {
+        // What the Glue provider `lake` writes on the entities it emits.
+        'backstage.io/managed-by-location': 'datalake:lake',
+        'backstage.io/managed-by-origin-location': 'datalake:lake',
         'datalake-portal.io/glue-database': 'sakila_silver',
         'datalake-portal.io/table-arn': `arn:aws:glue:us-east-1:${ACCOUNT}:table/sakila_silver/${table}`,
         'datalake-portal.io/layer': 'silver',
@@ -91,6 +94,34 @@ function tableEntity(table: string, columns: string[]): Entity {
       })),
     },
   };
+}
+
+/**
+ * Table entities that claim a real table but that no configured provider emitted: one registered
+ * from a file (the catalog writes its `url:` location), owned by the analysts, who could then
+ * approve each other's requests; and one our provider id claims, with another account's ARN.
+ */
+export const FORGED_REF = 'resource:default/sakila_silver.payment_copy';
+export const FOREIGN_ACCOUNT_REF = 'resource:default/sakila_silver.customer_x';
+
+function forgedEntities(): Entity[] {
+  const fromFile = tableEntity('payment_copy', ['payment_id', 'amount']);
+  fromFile.metadata.annotations = {
+    ...fromFile.metadata.annotations,
+    'backstage.io/managed-by-location':
+      'url:https://github.com/acme/x/blob/main/catalog-info.yaml',
+    'backstage.io/managed-by-origin-location':
+      'url:https://github.com/acme/x/blob/main/catalog-info.yaml',
+    'datalake-portal.io/table-arn': `arn:aws:glue:us-east-1:${ACCOUNT}:table/sakila_silver/payment`,
+  };
+  fromFile.spec = { ...fromFile.spec, owner: 'analysts' };
+  const foreign = tableEntity('customer_x', CUSTOMER_COLUMNS);
+  foreign.metadata.annotations = {
+    ...foreign.metadata.annotations,
+    'datalake-portal.io/table-arn':
+      'arn:aws:glue:us-east-1:999999999999:table/sakila_silver/customer',
+  };
+  return [fromFile, foreign];
 }
 
 export const userOf = (credentials: BackstageCredentials) =>
@@ -224,6 +255,7 @@ export async function startAccessTestBackend(
     entities: [
       tableEntity('customer', CUSTOMER_COLUMNS),
       tableEntity('payment', ['payment_id', 'amount']),
+      ...forgedEntities(),
     ],
   });
   const visibleCatalog = Object.create(catalog);
@@ -261,6 +293,11 @@ export async function startAccessTestBackend(
           ...(options.permissions === 'framework-off'
             ? {}
             : { permission: { enabled: true } }),
+          catalog: {
+            providers: {
+              datalake: { lake: { accountId: ACCOUNT, region: 'us-east-1' } },
+            },
+          },
           datalake: {
             aws: {
               region: 'us-east-1',

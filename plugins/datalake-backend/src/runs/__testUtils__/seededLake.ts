@@ -25,10 +25,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import {
-  DatalakeEntityProvider,
-  readProviderConfigs,
-} from '@datalake-portal/backstage-plugin-catalog-backend-module-datalake';
+import { DatalakeEntityProvider } from '@datalake-portal/backstage-plugin-catalog-backend-module-datalake';
+import { readProviderConfigs } from '@datalake-portal/backstage-plugin-datalake-node';
 import { RunningEmulator, startEmulator } from '@datalake-portal/aws-local';
 import { seedDemoLake } from '@datalake-portal/demo-seed';
 
@@ -124,31 +122,37 @@ async function addRunHistory(running: RunningEmulator) {
   );
 }
 
+/**
+ * The Glue provider of the seeded lake, as a portal's root config holds it: the catalog module
+ * emits the entities with it, and the backend trusts only the entities of the providers it has.
+ */
+export const SEEDED_PROVIDER_CONFIG = {
+  catalog: {
+    providers: {
+      datalake: {
+        demo: {
+          region: 'us-east-1',
+          databases: { include: ['sakila_.*'] },
+          layers: {
+            rules: [
+              { layer: 'bronze', databasePattern: '.*_bronze' },
+              { layer: 'silver', databasePattern: '.*_silver' },
+              { layer: 'gold', databasePattern: '.*_gold' },
+            ],
+          },
+          owner: { fallback: 'group:default/data-platform' },
+        },
+      },
+    },
+  },
+};
+
 /** The entities the catalog module emits for the seeded Glue catalog, with relations. */
 export async function catalogEntities(
   running: RunningEmulator,
 ): Promise<Entity[]> {
   const [config] = readProviderConfigs(
-    new ConfigReader({
-      catalog: {
-        providers: {
-          datalake: {
-            demo: {
-              region: 'us-east-1',
-              databases: { include: ['sakila_.*'] },
-              layers: {
-                rules: [
-                  { layer: 'bronze', databasePattern: '.*_bronze' },
-                  { layer: 'silver', databasePattern: '.*_silver' },
-                  { layer: 'gold', databasePattern: '.*_gold' },
-                ],
-              },
-              owner: { fallback: 'group:default/data-platform' },
-            },
-          },
-        },
-      },
-    }),
+    new ConfigReader(SEEDED_PROVIDER_CONFIG),
   );
   const applyMutation = jest.fn();
   const provider = new DatalakeEntityProvider(

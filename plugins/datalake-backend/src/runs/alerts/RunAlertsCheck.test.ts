@@ -10,7 +10,10 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DatalakeAwsClientFactory } from '@datalake-portal/backstage-plugin-datalake-node';
+import {
+  DatalakeAwsClientFactory,
+  ProviderTables,
+} from '@datalake-portal/backstage-plugin-datalake-node';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsStatusReader } from '../AwsStatusReader';
 import { CoalescingCache } from '../CoalescingCache';
@@ -32,7 +35,11 @@ const table = (
     name: `sakila_silver.${name}`,
     namespace: 'default',
     annotations: {
+      // As the Glue provider `lake` emits it.
+      'backstage.io/managed-by-location': 'datalake:lake',
+      'backstage.io/managed-by-origin-location': 'datalake:lake',
       'datalake-portal.io/layer': 'silver',
+      'datalake-portal.io/glue-database': 'sakila_silver',
       'datalake-portal.io/table-arn': `arn:aws:glue:us-east-1:000000000000:table/sakila_silver/${name}`,
       ...annotations,
     },
@@ -156,6 +163,9 @@ describe('RunAlertsCheck', () => {
         aws,
         runs: new RunStatusService({
           catalog,
+          tables: new ProviderTables([
+            { id: 'lake', namespace: 'default', region: 'us-east-1' },
+          ]),
           aws,
           logger,
           region: 'us-east-1',

@@ -5,6 +5,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { DEFAULT_LAYER_BUCKETS } from '@datalake-portal/backstage-plugin-datalake-common';
 
 /** The three layers of the lake. @public */
 export type LakeLayer = 'bronze' | 'silver' | 'gold';
@@ -67,13 +68,6 @@ export type PipelineConfig = {
     timezone: string;
   };
   sparkTemplatesDir: string;
-};
-
-/** @public */
-export const DEFAULT_LAYER_BUCKETS: Record<LakeLayer, string> = {
-  bronze: 'datalake-bronze',
-  silver: 'datalake-silver',
-  gold: 'datalake-gold',
 };
 
 /** @public */

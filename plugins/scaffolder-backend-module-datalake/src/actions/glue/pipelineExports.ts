@@ -13,7 +13,6 @@ export {
   LAKE_LAYERS,
   DEFAULT_LANDING_BUCKET,
   DEFAULT_SCRIPTS_BUCKET,
-  DEFAULT_LAYER_BUCKETS,
   type LakeLayer,
   type LayerLocation,
   type PipelineConfig,

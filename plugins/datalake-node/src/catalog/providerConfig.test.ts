@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { readProviderConfigs } from './config';
+import { readProviderConfigs } from './providerConfig';
 
 describe('readProviderConfigs', () => {
   it('fills in defaults', () => {

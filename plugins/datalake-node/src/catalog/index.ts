@@ -1,0 +1,3 @@
+export * from './providerConfig';
+export * from './providerTables';
+export * from './metadataBuckets';
