@@ -24,6 +24,15 @@ export type ReconcileReport = {
     resource: string;
     permissions: string[];
   }>;
+  /**
+   * Grants that only ended requests (revoked, expired, failed) account for: left behind by a grant
+   * that landed after its request ended, or by a crash between the two. Always revoked.
+   */
+  revokedEnded: Array<{
+    principal: string;
+    resource: string;
+    permissions: string[];
+  }>;
   /** Whether the unmanaged grants were revoked (`datalake.access.reconcile.revokeUnmanagedGrants`). */
   revokedUnmanaged: boolean;
   /** Requests or tables the run could not handle, with the reason; the next run retries them. */
@@ -36,6 +45,13 @@ export type ExpiryReport = {
   notified: string[];
   errors: Array<{ target: string; error: string }>;
 };
+
+/** The statuses of requests whose grants must be gone. */
+const ENDED: ReadonlyArray<StoredAccessRequest['status']> = [
+  'revoked',
+  'expired',
+  'failed',
+];
 
 const tableKey = (r: StoredAccessRequest) => `${r.database}.${r.table}`;
 
@@ -68,6 +84,7 @@ export class AccessRequestJobs {
     const report: ReconcileReport = {
       granted: [],
       repaired: [],
+      revokedEnded: [],
       unmanaged: [],
       revokedUnmanaged: config.revokeUnmanagedGrants,
       errors: [],
@@ -119,6 +136,14 @@ export class AccessRequestJobs {
         databaseNeeds.set(request.database, set);
       }
     }
+    // What ended requests had: a grant only they account for is theirs, left behind.
+    const endedPairs = new Set<string>();
+    for (const request of known) {
+      if (!ENDED.includes(request.status)) continue;
+      for (const pair of grantPairs(planGrants(request).items)) {
+        endedPairs.add(`${request.principal}|${pair}`);
+      }
+    }
     for (const [table, requests] of byTable) {
       const [database, ...rest] = table.split('.');
       let listed: ListedGrant[];
@@ -153,6 +178,34 @@ export class AccessRequestJobs {
           p => !needed.has(`${grant.principal}|${grant.key}|${p}`),
         );
         if (extra.length === 0) continue;
+        const leftBehind = extra.filter(p =>
+          endedPairs.has(`${grant.principal}|${grant.key}|${p}`),
+        );
+        if (leftBehind.length > 0 && grant.resource) {
+          try {
+            await grants.revoke(grant.principal, [
+              {
+                key: grant.key,
+                resource: grant.resource,
+                permissions: leftBehind as GrantItem['permissions'],
+              },
+            ]);
+            report.revokedEnded.push({
+              principal: grant.principal,
+              resource: grant.key,
+              permissions: leftBehind,
+            });
+            logger.info(
+              `Access reconcile: revoked ${leftBehind.join(', ')} on ${
+                grant.key
+              } from ${grant.principal}, which only ended requests had`,
+            );
+          } catch (e) {
+            fail(`ended grant ${grant.principal} ${grant.key}`, e);
+          }
+        }
+        const unaccounted = extra.filter(p => !leftBehind.includes(p));
+        if (unaccounted.length === 0) continue;
         if (
           report.unmanaged.some(
             u => u.principal === grant.principal && u.resource === grant.key,
@@ -163,7 +216,7 @@ export class AccessRequestJobs {
         report.unmanaged.push({
           principal: grant.principal,
           resource: grant.key,
-          permissions: extra,
+          permissions: unaccounted,
         });
         if (config.revokeUnmanagedGrants && grant.resource) {
           try {
@@ -171,7 +224,7 @@ export class AccessRequestJobs {
               {
                 key: grant.key,
                 resource: grant.resource,
-                permissions: extra as GrantItem['permissions'],
+                permissions: unaccounted as GrantItem['permissions'],
               },
             ]);
           } catch (e) {
@@ -208,7 +261,7 @@ export class AccessRequestJobs {
     const plan = planGrants(claimed);
     if (plan.filter) await grants.putFilter(plan.filter);
     await grants.grant(claimed.principal, items);
-    await store.transition(request.id, {
+    const repaired = await store.transition(request.id, {
       from: ['granted'],
       patch: { grantClaimedAt: null },
       audit: {
@@ -218,6 +271,11 @@ export class AccessRequestJobs {
         details: { missing },
       },
     });
+    if (!repaired) {
+      // Revoked or expired while the grants were going back: take them away again, or the
+      // ended request would leave live access.
+      await this.options.service.revokeInLakeFormation(claimed);
+    }
   }
 
   async expire(): Promise<ExpiryReport> {

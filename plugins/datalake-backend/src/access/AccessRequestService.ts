@@ -346,6 +346,19 @@ export class AccessRequestService {
         });
         return (await store.get(request.id))!;
       }
+      // A refusal can come after some grants landed (the database's DESCRIBE, the first of
+      // several resources): take back what this request put there, so that a failed request
+      // leaves no access behind. What another active request of the principal needs stays.
+      let rolledBack: string | undefined;
+      try {
+        await this.revokeInLakeFormation(request);
+      } catch (rollbackError) {
+        assertError(rollbackError);
+        rolledBack = rollbackError.message;
+        logger.warn(
+          `Rolling back the partial grant of access request ${request.id} failed; the reconcile job revokes it: ${rollbackError.message}`,
+        );
+      }
       const failed = await store.transition(request.id, {
         from: ['approved'],
         to: 'failed',
@@ -354,7 +367,12 @@ export class AccessRequestService {
           at,
           actor,
           action: 'grant-failed',
-          details: { error: e.message, retry: false },
+          details: {
+            error: e.message,
+            retry: false,
+            rolledBack: rolledBack === undefined,
+            ...(rolledBack ? { rollbackError: rolledBack } : {}),
+          },
         },
       });
       if (failed) {
@@ -459,7 +477,7 @@ export class AccessRequestService {
   }
 
   /** Takes away what this request granted and no other active request of its principal needs. */
-  private async revokeInLakeFormation(request: StoredAccessRequest) {
+  async revokeInLakeFormation(request: StoredAccessRequest) {
     const { store, grants } = this.options;
     const plan = planGrants(request);
     const others = await store.list({

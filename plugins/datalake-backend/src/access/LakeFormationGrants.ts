@@ -11,11 +11,12 @@ import {
   LakeFormationClient,
   ListPermissionsCommand,
   ListPermissionsCommandInput,
+  ListPermissionsCommandOutput,
   PrincipalResourcePermissions,
   RevokePermissionsCommand,
   UpdateDataCellsFilterCommand,
 } from '@aws-sdk/client-lakeformation';
-import { assertError } from '@backstage/errors';
+import { assertError, ServiceUnavailableError } from '@backstage/errors';
 import { toBackstageError } from '@datalake-portal/backstage-plugin-datalake-node';
 import { FilterDefinition, GrantItem, resourceKey } from './grantPlan';
 
@@ -32,6 +33,44 @@ function awsName(e: unknown): string {
   return e.name;
 }
 
+/**
+ * Lake Formation errors that a later attempt can get past: throttling, its internal errors and
+ * timeouts, and `ConcurrentModificationException`, which it answers when two permission changes
+ * meet on one resource (https://docs.aws.amazon.com/lake-formation/latest/APIReference/API_GrantPermissions.html,
+ * "Errors"). The SDK's own retries do not cover the last one.
+ */
+const TRANSIENT = new Set([
+  'ConcurrentModificationException',
+  'ThrottlingException',
+  'InternalServiceException',
+  'OperationTimeoutException',
+  'ServiceUnavailableException',
+]);
+
+function isTransient(e: unknown): boolean {
+  const error = e as {
+    name?: string;
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const status = error.$metadata?.httpStatusCode;
+  return (
+    TRANSIENT.has(error.name ?? '') ||
+    !!error.$retryable ||
+    (status !== undefined && status >= 500)
+  );
+}
+
+/** How calls are retried: attempts in all, and the first delay, doubled after each failure. */
+export type GrantRetryOptions = {
+  attempts: number;
+  baseDelayMs: number;
+  /** Waits; tests may pass a recording one. */
+  sleep?: (ms: number) => Promise<void>;
+};
+
+const DEFAULT_RETRY: GrantRetryOptions = { attempts: 4, baseDelayMs: 250 };
+
 /** @public */
 export class LakeFormationGrants {
   /**
@@ -39,14 +78,49 @@ export class LakeFormationGrants {
    * @param defaultCatalogId - the account whose catalog holds tables whose entity names none
    *   (data cells filters require it)
    */
+  private readonly retry: Required<GrantRetryOptions>;
+
   constructor(
     private readonly client: () => Promise<LakeFormationClient>,
     private readonly defaultCatalogId: () => Promise<string>,
-  ) {}
+    retry: Partial<GrantRetryOptions> = {},
+  ) {
+    this.retry = {
+      ...DEFAULT_RETRY,
+      sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+      ...retry,
+    };
+  }
+
+  /**
+   * Sends a command, again after a transient error, with exponential backoff and full jitter
+   * (each wait a random share of `baseDelayMs * 2^n`), so that a throttled burst of grants spreads
+   * out instead of failing the request. Every command here is idempotent, so a retry after a
+   * timeout that did land is harmless. A transient error that outlasts the attempts becomes a
+   * `ServiceUnavailableError`.
+   */
+  private async send<T>(command: any): Promise<T> {
+    const client = await this.client();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await client.send(command)) as T;
+      } catch (e) {
+        if (!isTransient(e)) throw e;
+        if (attempt >= this.retry.attempts) {
+          // Still transient: the request waits for the reconcile job, it is not refused.
+          assertError(e);
+          throw new ServiceUnavailableError(
+            `${e.name}: ${e.message} (after ${attempt} attempts)`,
+          );
+        }
+        const cap = this.retry.baseDelayMs * 2 ** (attempt - 1);
+        await this.retry.sleep(Math.round(cap * (0.5 + Math.random() / 2)));
+      }
+    }
+  }
 
   /** Creates the filter, or brings an existing one of the same name to this definition. */
   async putFilter(filter: FilterDefinition): Promise<void> {
-    const client = await this.client();
     const TableData: DataCellsFilter = {
       TableCatalogId: filter.catalogId ?? (await this.defaultCatalogId()),
       DatabaseName: filter.database,
@@ -62,11 +136,11 @@ export class LakeFormationGrants {
           }),
     };
     try {
-      await client.send(new CreateDataCellsFilterCommand({ TableData }));
+      await this.send(new CreateDataCellsFilterCommand({ TableData }));
     } catch (e) {
       if (awsName(e) !== 'AlreadyExistsException') throw toBackstageError(e);
       try {
-        await client.send(new UpdateDataCellsFilterCommand({ TableData }));
+        await this.send(new UpdateDataCellsFilterCommand({ TableData }));
       } catch (updateError) {
         throw toBackstageError(updateError);
       }
@@ -79,9 +153,8 @@ export class LakeFormationGrants {
     table: string;
     catalogId?: string;
   }): Promise<void> {
-    const client = await this.client();
     try {
-      await client.send(
+      await this.send(
         new DeleteDataCellsFilterCommand({
           ...(filter.catalogId ? { TableCatalogId: filter.catalogId } : {}),
           DatabaseName: filter.database,
@@ -96,10 +169,9 @@ export class LakeFormationGrants {
 
   /** Grants every item; granting what is already held is a no-op in Lake Formation. */
   async grant(principal: string, items: GrantItem[]): Promise<void> {
-    const client = await this.client();
     for (const item of items) {
       try {
-        await client.send(
+        await this.send(
           new GrantPermissionsCommand({
             Principal: { DataLakePrincipalIdentifier: principal },
             Resource: item.resource,
@@ -114,10 +186,9 @@ export class LakeFormationGrants {
 
   /** Revokes every item; what is no longer held (or no longer exists) counts as revoked. */
   async revoke(principal: string, items: GrantItem[]): Promise<void> {
-    const client = await this.client();
     for (const item of items) {
       try {
-        await client.send(
+        await this.send(
           new RevokePermissionsCommand({
             Principal: { DataLakePrincipalIdentifier: principal },
             Resource: item.resource,
@@ -150,13 +221,12 @@ export class LakeFormationGrants {
   private async list(
     input: ListPermissionsCommandInput,
   ): Promise<ListedGrant[]> {
-    const client = await this.client();
     const grants: ListedGrant[] = [];
     let NextToken: string | undefined;
     do {
-      let page;
+      let page: ListPermissionsCommandOutput;
       try {
-        page = await client.send(
+        page = await this.send(
           new ListPermissionsCommand({ ...input, NextToken }),
         );
       } catch (e) {
