@@ -83,6 +83,11 @@ export type AccessRequest = {
   requester: string;
   /** The IAM role or Identity Center ARN the grant is for, from `datalake.access.principals`. */
   principal: string;
+  /**
+   * When `principal` is a group's shared role: that group's entity ref. Everyone who can assume
+   * the role gets the access, not the requester alone.
+   */
+  principalSharedBy?: string;
   /** What was asked for. */
   requestedScope: AccessScope;
   /** What is (or will be) granted: the requested scope, possibly narrowed by the approver. */

@@ -93,6 +93,10 @@ test('an analyst requests two columns of a silver table; an owner approves; the 
   await expect(danaRow).toContainText(TABLE);
   await expect(danaRow).toContainText('ana');
   await expect(danaRow).toContainText('columns customer_id, email');
+  // Ana's grant goes to the analysts' shared role: Dana sees that all analysts get it.
+  await expect(danaRow).toContainText(
+    'everyone in analysts (shared role datalake-analysts)',
+  );
   await dana.screenshot({
     path: 'test-results/access-4-approvals-inbox.png',
     fullPage: true,

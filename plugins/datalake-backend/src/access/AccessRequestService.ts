@@ -31,7 +31,11 @@ import {
   datalakeAccessRequestRevokePermission,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 import { randomUUID } from 'node:crypto';
-import { AccessConfig, resolvePrincipal } from './accessConfig';
+import {
+  AccessConfig,
+  principalSharedBy,
+  resolvePrincipal,
+} from './accessConfig';
 import { AccessNotifier } from './AccessNotifier';
 import { AccessRequestAuthorizer } from './AccessRequestAuthorizer';
 import { AccessRequestStore, StoredAccessRequest } from './AccessRequestStore';
@@ -46,8 +50,14 @@ export const SYSTEM_ACTOR = 'plugin:datalake';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const LIST_LIMIT = 500;
 
-/** What the API shows of a stored request: the internal bookkeeping stays inside. */
-export function toApi(request: StoredAccessRequest): AccessRequest {
+/**
+ * What the API shows of a stored request: the internal bookkeeping stays inside, and the group
+ * that shares its principal, if any, is added.
+ */
+export function toApi(
+  request: StoredAccessRequest,
+  config: Pick<AccessConfig, 'principals'>,
+): AccessRequest {
   const {
     tableColumns: _columns,
     grantClaimedAt: _claim,
@@ -55,7 +65,8 @@ export function toApi(request: StoredAccessRequest): AccessRequest {
     catalogId: _catalog,
     ...visible
   } = request;
-  return visible;
+  const sharedBy = principalSharedBy(config, request.principal);
+  return sharedBy ? { ...visible, principalSharedBy: sharedBy } : visible;
 }
 
 /** @public */
@@ -151,7 +162,7 @@ export class AccessRequestService {
       },
     );
     await this.options.notifier.newRequest(created);
-    return toApi(created);
+    return toApi(created, config);
   }
 
   async list(
@@ -181,7 +192,9 @@ export class AccessRequestService {
       statuses,
       limit: LIST_LIMIT,
     });
-    return rows.filter(r => canRead(r) && canApprove(r)).map(toApi);
+    return rows
+      .filter(r => canRead(r) && canApprove(r))
+      .map(r => toApi(r, this.options.config));
   }
 
   private async load(id: string): Promise<StoredAccessRequest> {
@@ -198,7 +211,7 @@ export class AccessRequestService {
       credentials,
       'read',
     );
-    return toApi(request);
+    return toApi(request, this.options.config);
   }
 
   async audit(
@@ -252,7 +265,7 @@ export class AccessRequestService {
       approved,
       `Access to ${approved.database}.${approved.table} approved`,
     );
-    return toApi(await this.grant(approved, approver));
+    return toApi(await this.grant(approved, approver), this.options.config);
   }
 
   async reject(
@@ -290,7 +303,7 @@ export class AccessRequestService {
       rejected,
       `Access to ${rejected.database}.${rejected.table} rejected`,
     );
-    return toApi(rejected);
+    return toApi(rejected, this.options.config);
   }
 
   async revoke(
@@ -314,7 +327,7 @@ export class AccessRequestService {
         'high',
       );
     }
-    return toApi(ended);
+    return toApi(ended, this.options.config);
   }
 
   /**

@@ -124,3 +124,19 @@ export function resolvePrincipal(
     `No AWS principal is configured for ${userEntityRef} or its groups (datalake.access.principals)`,
   );
 }
+
+/**
+ * The group whose members all receive what a grant to this principal gives, when the principal
+ * is a group's shared role (`datalake.access.principals` with a group entity ref); `undefined`
+ * for a principal of one user. Approvers see it before they decide.
+ *
+ * @public
+ */
+export function principalSharedBy(
+  config: Pick<AccessConfig, 'principals'>,
+  principal: string,
+): string | undefined {
+  return config.principals.find(
+    p => p.principal === principal && p.entityRef.startsWith('group:'),
+  )?.entityRef;
+}

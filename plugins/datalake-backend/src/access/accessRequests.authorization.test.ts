@@ -84,6 +84,8 @@ describe('access request authorization and input checks', () => {
     expect(created.body.principal).toBe(
       'arn:aws:iam::000000000000:role/datalake-dana',
     );
+    // A role of her own (the default pattern): nobody else shares it.
+    expect(created.body).not.toHaveProperty('principalSharedBy');
     const res = await post('dana', `/${created.body.id}/approve`);
     expect(res.status).toBe(403);
     // An admin may approve it, but an admin's own request stays off limits for them too.

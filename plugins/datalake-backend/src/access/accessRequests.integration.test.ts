@@ -102,6 +102,11 @@ describe('access requests against the AWS emulator', () => {
       .get(`${BASE}?view=to-approve`)
       .set('Authorization', dana);
     expect(inbox.body.items.map((r: any) => r.id)).toEqual([created.body.id]);
+    // The approver sees who receives the access: the analysts' shared role, so all of them.
+    expect(inbox.body.items[0]).toMatchObject({
+      principal: ANALYSTS_ROLE,
+      principalSharedBy: 'group:default/analysts',
+    });
 
     const approved = await request(backend.server)
       .post(`${BASE}/${created.body.id}/approve`)

@@ -63,6 +63,21 @@ function until(r: AccessRequest): string {
 }
 
 /**
+ * Who receives what a grant gives: the requester's own role, or everyone of the group whose
+ * shared role the request's principal is, which an approver must know before deciding.
+ *
+ * @public
+ */
+export function describeGrantee(
+  r: Pick<AccessRequest, 'principal' | 'principalSharedBy' | 'requester'>,
+): string {
+  const role = r.principal.split('/').pop() ?? r.principal;
+  return r.principalSharedBy
+    ? `everyone in ${shortRef(r.principalSharedBy)} (shared role ${role})`
+    : `${shortRef(r.requester)} (role ${role})`;
+}
+
+/**
  * Access requests in a table with per-row actions (approve, reject, revoke).
  *
  * @public
@@ -84,6 +99,14 @@ export function AccessRequestTable(props: {
       render: r => `${r.database}.${r.table}`,
     },
     { title: 'Requester', render: r => shortRef(r.requester) },
+    {
+      title: 'Goes to',
+      render: r => (
+        <Typography variant="body2" title={r.principal}>
+          {describeGrantee(r)}
+        </Typography>
+      ),
+    },
     { title: 'Scope', render: r => describeScope(r.scope) },
     { title: 'Permissions', render: r => r.permissions.join(', ') },
     {

@@ -1,5 +1,6 @@
 export {
   AccessRequestTable,
+  describeGrantee,
   describeScope,
   shortRef,
   type AccessRequestAction,
