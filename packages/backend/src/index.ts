@@ -45,6 +45,8 @@ backend.add(searchModuleDatalakeTableColumns);
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// AI agents reach the data lake's actions (find, describe, lineage, runs, access requests) over MCP.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // The data lake plugin set.
 backend.add(import('@datalake-portal/backstage-plugin-datalake-backend'));

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
+import { registerDatalakeActions } from './actions';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { setupAccessRequests } from './access';
 import { createRouter } from './router';
@@ -20,7 +23,8 @@ import { registerSourcePermissions } from './sources';
 
 /**
  * The data lake backend plugin under `/api/datalake/v1`: source inspection and CDC preflight,
- * table freshness and Iceberg metadata.
+ * table freshness and Iceberg metadata, lineage, run status, access requests; and the same as
+ * actions in the actions registry.
  *
  * @public
  */
@@ -43,6 +47,7 @@ export const datalakePlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         notifications: notificationService,
         lifecycle: coreServices.lifecycle,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -59,6 +64,7 @@ export const datalakePlugin = createBackendPlugin({
         userInfo,
         notifications,
         lifecycle,
+        actionsRegistry,
       }) {
         const sources = SourceInspectionService.fromConfig(config, { logger });
         httpRouter.use(
@@ -77,18 +83,14 @@ export const datalakePlugin = createBackendPlugin({
           ...{ database, scheduler, userInfo, catalog, notifications },
         });
         httpRouter.use(access.router);
-        httpRouter.use(
-          createTablesRouter({
-            httpAuth,
-            tables: TableMetadataService.create({
-              config,
-              logger,
-              cache,
-              catalog,
-              auth,
-            }),
-          }),
-        );
+        const metadata = TableMetadataService.create({
+          config,
+          logger,
+          cache,
+          catalog,
+          auth,
+        });
+        httpRouter.use(createTablesRouter({ httpAuth, tables: metadata }));
         const runErrors = RunErrorAuthorizer.register({
           ...{ permissions, permissionsRegistry, catalog, auth },
           grantees: granteesFromStore(access.store),
@@ -105,6 +107,16 @@ export const datalakePlugin = createBackendPlugin({
             ...{ httpAuth, runs: status.runs, starter: status.starter },
           }),
         );
+        // The same services, as actions for agents (MCP) and other clients of the actions service.
+        registerDatalakeActions(actionsRegistry, {
+          catalog,
+          tables: ProviderTables.fromConfig(config),
+          metadata,
+          lineage: status.lineage,
+          runs: status.runs,
+          access: access.service,
+          starter: status.starter,
+        });
         await scheduleRunAlerts({
           ...{ config, logger, scheduler, database, catalog, auth },
           ...{ notifications, status },

@@ -17,6 +17,10 @@ import {
   SchedulerService,
   SchedulerServiceTaskInvocationDefinition,
 } from '@backstage/backend-plugin-api';
+import {
+  ActionsRegistryService,
+  actionsRegistryServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
   mockCredentials,
@@ -200,6 +204,8 @@ export async function startAccessTestBackend(
      * that allows everything.
      */
     permissions?: 'portal-policy' | 'framework-off' | 'allow-all';
+    /** Where the plugin registers its actions, for tests that invoke them. */
+    actionsRegistry?: ActionsRegistryService;
   } = {},
 ): Promise<AccessTestBackend> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'access-emulator-'));
@@ -258,18 +264,34 @@ export async function startAccessTestBackend(
       ...forgedEntities(),
     ],
   });
+  // The payment table is for its owner group: the catalog answers others as if it did not exist.
+  const visibleTo = (ref: string, credentials: BackstageCredentials) =>
+    ref !== PAYMENT_REF ||
+    !!directory[userOf(credentials)]?.includes(OWNER_GROUP);
   const visibleCatalog = Object.create(catalog);
   visibleCatalog.getEntityByRef = async (
     ref: string,
     opts: { credentials: BackstageCredentials },
+  ) =>
+    visibleTo(ref, opts.credentials)
+      ? catalog.getEntityByRef(ref, opts)
+      : undefined;
+  visibleCatalog.queryEntities = async (
+    query: any,
+    opts: { credentials: BackstageCredentials },
   ) => {
-    if (
-      ref === PAYMENT_REF &&
-      !directory[userOf(opts.credentials)]?.includes(OWNER_GROUP)
-    ) {
-      return undefined;
-    }
-    return catalog.getEntityByRef(ref, opts);
+    const page = await catalog.queryEntities(query, opts);
+    return {
+      ...page,
+      items: page.items.filter(e =>
+        visibleTo(
+          `${e.kind.toLocaleLowerCase('en-US')}:${
+            e.metadata.namespace ?? 'default'
+          }/${e.metadata.name}`,
+          opts.credentials,
+        ),
+      ),
+    };
   };
 
   const postgresConnection = {
@@ -351,6 +373,15 @@ export async function startAccessTestBackend(
         }),
       }),
       permissionsFor(options.permissions),
+      ...(options.actionsRegistry
+        ? [
+            createServiceFactory({
+              service: actionsRegistryServiceRef,
+              deps: {},
+              factory: () => options.actionsRegistry!,
+            }),
+          ]
+        : []),
       createServiceFactory({
         service: notificationService,
         deps: {},

@@ -1,0 +1,4 @@
+export {
+  registerDatalakeActions,
+  type DatalakeActionServices,
+} from './registerDatalakeActions';
