@@ -1,5 +1,6 @@
 import net from 'node:net';
 import {
+  AuditorService,
   BackstageCredentials,
   BackstageUserPrincipal,
   coreServices,
@@ -19,6 +20,7 @@ import mysql from 'mysql2/promise';
 import request from 'supertest';
 import { datalakePlugin } from './plugin';
 import { decideSourcePermission } from './sources';
+import { recordingAuditor } from './access/__testUtils__/accessTestBackend';
 
 jest.setTimeout(30_000);
 
@@ -99,6 +101,7 @@ const portalPermissions = createServiceFactory({
 
 async function startBackend(
   result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY | 'portal-policy',
+  auditor?: AuditorService,
 ) {
   const { server } = await startTestBackend({
     features: [
@@ -125,6 +128,15 @@ async function startBackend(
       ...(result === 'portal-policy' ? [portalPermissions] : []),
       ...(result && result !== 'portal-policy'
         ? [mockServices.permissions.factory({ result })]
+        : []),
+      ...(auditor
+        ? [
+            createServiceFactory({
+              service: coreServices.auditor,
+              deps: {},
+              factory: () => auditor,
+            }),
+          ]
         : []),
     ],
   });
@@ -415,6 +427,44 @@ describe('datalake backend /v1/sources under the portal policy', () => {
       .send({ tables: ['orders'] });
     expect(preflight.status).toBe(200);
     expect(preflight.body.tables).toEqual(['orders']);
+  });
+
+  it('records each inspection and preflight in the auditor, allowed or refused', async () => {
+    const { auditor, events } = recordingAuditor();
+    const server = await startBackend('portal-policy', auditor);
+    await request(server)
+      .post('/api/datalake/v1/sources/shop/inspect')
+      .set('Authorization', as('olga'))
+      .send({ tables: ['orders'] });
+    await request(server)
+      .post('/api/datalake/v1/sources/shop/preflight')
+      .set('Authorization', as('ana'))
+      .send({ tables: ['orders'] });
+    expect(events).toEqual([
+      {
+        eventId: 'source-inspect',
+        severityLevel: 'medium',
+        meta: {
+          actor: 'user:default/olga',
+          sourceId: 'shop',
+          check: 'inspect',
+        },
+        outcome: 'success',
+        result: { tables: 1 },
+      },
+      {
+        eventId: 'source-inspect',
+        severityLevel: 'medium',
+        meta: {
+          actor: 'user:default/ana',
+          sourceId: 'shop',
+          check: 'preflight',
+        },
+        outcome: 'failure',
+        error:
+          "Not allowed: datalake.source.inspect on source 'shop' (owners of group:default/data-platform and admins only)",
+      },
+    ]);
   });
 
   it('refuses inspection to service callers, whom the policy gives no owner group', async () => {

@@ -48,6 +48,7 @@ export const datalakePlugin = createBackendPlugin({
         notifications: notificationService,
         lifecycle: coreServices.lifecycle,
         actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
       },
       async init({
         config,
@@ -65,11 +66,13 @@ export const datalakePlugin = createBackendPlugin({
         notifications,
         lifecycle,
         actionsRegistry,
+        auditor,
       }) {
         const sources = SourceInspectionService.fromConfig(config, { logger });
         httpRouter.use(
           await createRouter({
             httpAuth,
+            auditor,
             permissions,
             sources,
             sourceRules: registerSourcePermissions(
@@ -80,7 +83,7 @@ export const datalakePlugin = createBackendPlugin({
         );
         const access = await setupAccessRequests({
           ...{ config, logger, httpAuth, permissions, permissionsRegistry },
-          ...{ database, scheduler, userInfo, catalog, notifications },
+          ...{ database, scheduler, userInfo, catalog, notifications, auditor },
         });
         httpRouter.use(access.router);
         const metadata = TableMetadataService.create({

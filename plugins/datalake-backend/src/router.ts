@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -16,6 +17,10 @@ import {
   SOURCE_TABLE_NAME_PATTERN,
   SourceSummary,
 } from '@datalake-portal/backstage-plugin-datalake-common';
+import {
+  actorOf,
+  audited,
+} from '@datalake-portal/backstage-plugin-datalake-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
@@ -62,6 +67,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
+  /** Inspections and preflights, allowed or refused, go to Backstage's auditor. */
+  auditor: AuditorService;
   permissions: PermissionsService;
   sources: SourceInspectionService;
   /** The source rules (`IS_SOURCE_OWNER`), to apply conditional decisions to a source. */
@@ -120,18 +127,51 @@ export async function createRouter(options: {
     res.json(sources.getSource(id));
   });
 
+  /** An inspection or preflight, as a `source-inspect` auditor event. */
+  async function auditedCheck<T extends object>(
+    req: express.Request,
+    id: string,
+    check: 'inspect' | 'preflight',
+    run: () => Promise<T>,
+  ): Promise<T> {
+    return audited(
+      options.auditor,
+      {
+        eventId: 'source-inspect',
+        severityLevel: 'medium',
+        request: req,
+        actor: actorOf(await credentialsOf(req)),
+        meta: { sourceId: id, check },
+      },
+      async () => {
+        await authorizeInspect(req, id);
+        return run();
+      },
+      result => ({
+        tables: ((result as { tables?: unknown[] }).tables ?? []).length,
+        ...('ready' in result ? { ready: Boolean(result.ready) } : {}),
+      }),
+    );
+  }
+
   router.post('/v1/sources/:id/inspect', async (req, res) => {
     const id = parse(sourceIdSchema, req.params.id, 'id');
     const body = parse(tablesBodySchema, req.body ?? {}, 'body');
-    await authorizeInspect(req, id);
-    res.json(await sources.inspect(id, body.tables));
+    res.json(
+      await auditedCheck(req, id, 'inspect', () =>
+        sources.inspect(id, body.tables),
+      ),
+    );
   });
 
   router.post('/v1/sources/:id/preflight', async (req, res) => {
     const id = parse(sourceIdSchema, req.params.id, 'id');
     const body = parse(tablesBodySchema, req.body ?? {}, 'body');
-    await authorizeInspect(req, id);
-    res.json(await sources.preflight(id, body.tables));
+    res.json(
+      await auditedCheck(req, id, 'preflight', () =>
+        sources.preflight(id, body.tables),
+      ),
+    );
   });
 
   return router;

@@ -12,3 +12,4 @@ export * from './replay';
 export * from './aws';
 export * from './iceberg';
 export * from './catalog';
+export * from './audit';

@@ -57,6 +57,7 @@ export const scaffolderModule = createBackendModule({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         userInfo: coreServices.userInfo,
+        auditor: coreServices.auditor,
       },
       async init({
         scaffolderActions,
@@ -65,6 +66,7 @@ export const scaffolderModule = createBackendModule({
         auth,
         permissions,
         userInfo,
+        auditor,
       }) {
         const sources = readMysqlSourcesConfig(config);
         const clients = DatalakeAwsClientFactory.fromConfig(config);
@@ -80,6 +82,7 @@ export const scaffolderModule = createBackendModule({
             sourceIds: sources.map(source => source.id),
           }),
           seal: InspectionSeal.create(),
+          auditor,
         };
         const actions = [
           createMysqlSourceInspectAction({ sources }),

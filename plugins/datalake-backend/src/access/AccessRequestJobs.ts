@@ -3,7 +3,8 @@
  * time) and are safe to run again at any moment: every step is a conditional state transition
  * or an idempotent Lake Formation call.
  */
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { audited } from '@datalake-portal/backstage-plugin-datalake-node';
 import { assertError } from '@backstage/errors';
 import { AccessConfig } from './accessConfig';
 import { AccessNotifier } from './AccessNotifier';
@@ -67,6 +68,8 @@ export class AccessRequestJobs {
       notifier: AccessNotifier;
       config: AccessConfig;
       logger: LoggerService;
+      /** Repairs and expiries also go to Backstage's auditor. */
+      auditor: AuditorService;
       now?: () => Date;
     },
   ) {
@@ -165,7 +168,21 @@ export class AccessRequestJobs {
         );
         if (missing.length === 0) continue;
         try {
-          await this.repair(request, plan.items, missing);
+          await audited(
+            this.options.auditor,
+            {
+              eventId: 'access-reconcile',
+              severityLevel: 'high',
+              actor: SYSTEM_ACTOR,
+              meta: {
+                repair: 'restore-missing-grants',
+                requestId: request.id,
+                principal: request.principal,
+                missing,
+              },
+            },
+            () => this.repair(request, plan.items, missing),
+          );
           report.repaired.push(request.id);
         } catch (e) {
           fail(`request ${request.id}`, e);
@@ -183,13 +200,28 @@ export class AccessRequestJobs {
         );
         if (leftBehind.length > 0 && grant.resource) {
           try {
-            await grants.revoke(grant.principal, [
+            await audited(
+              this.options.auditor,
               {
-                key: grant.key,
-                resource: grant.resource,
-                permissions: leftBehind as GrantItem['permissions'],
+                eventId: 'access-reconcile',
+                severityLevel: 'high',
+                actor: SYSTEM_ACTOR,
+                meta: {
+                  repair: 'revoke-grant-of-ended-request',
+                  principal: grant.principal,
+                  resource: grant.key,
+                  permissions: leftBehind,
+                },
               },
-            ]);
+              () =>
+                grants.revoke(grant.principal, [
+                  {
+                    key: grant.key,
+                    resource: grant.resource!,
+                    permissions: leftBehind as GrantItem['permissions'],
+                  },
+                ]),
+            );
             report.revokedEnded.push({
               principal: grant.principal,
               resource: grant.key,
@@ -287,7 +319,17 @@ export class AccessRequestJobs {
       expiresBefore: now.toISOString(),
     })) {
       try {
-        const ended = await service.end(request, 'expired', SYSTEM_ACTOR);
+        const ended = await audited(
+          this.options.auditor,
+          {
+            eventId: 'access-expiry',
+            severityLevel: 'medium',
+            actor: SYSTEM_ACTOR,
+            meta: { requestId: request.id, principal: request.principal },
+          },
+          () => service.end(request, 'expired', SYSTEM_ACTOR),
+          r => ({ status: r.status }),
+        );
         if (ended.status === 'expired') {
           report.expired.push(request.id);
           await notifier.toRequester(

@@ -5,6 +5,7 @@
  * an `approved` request that the reconcile job completes.
  */
 import {
+  AuditorService,
   BackstageCredentials,
   LoggerService,
   UserInfoService,
@@ -18,7 +19,11 @@ import {
   assertError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
+import {
+  actorOf,
+  audited,
+  ProviderTables,
+} from '@datalake-portal/backstage-plugin-datalake-node';
 import {
   AccessAuditEvent,
   AccessRequest,
@@ -81,6 +86,8 @@ export type AccessRequestServiceOptions = {
   grants: LakeFormationGrants;
   notifier: AccessNotifier;
   logger: LoggerService;
+  /** Every decision also goes to Backstage's auditor, beside the request's own audit log. */
+  auditor: AuditorService;
   /** The clock; tests move it to expire grants. */
   now?: () => Date;
 };
@@ -100,7 +107,7 @@ export class AccessRequestService {
     return this.options.userInfo.getUserInfo(credentials);
   }
 
-  async create(
+  private async createUnaudited(
     input: CreateAccessRequest,
     credentials: BackstageCredentials,
   ): Promise<AccessRequest> {
@@ -165,6 +172,74 @@ export class AccessRequestService {
     return toApi(created, config);
   }
 
+  /** Files a request (audited as `access-request`, action `create`). */
+  async create(
+    input: CreateAccessRequest,
+    credentials: BackstageCredentials,
+  ): Promise<AccessRequest> {
+    return this.audited(
+      'create',
+      credentials,
+      { entityRef: input.entityRef },
+      () => this.createUnaudited(input, credentials),
+    );
+  }
+
+  async approve(
+    id: string,
+    body: ApproveAccessRequest,
+    credentials: BackstageCredentials,
+  ): Promise<AccessRequest> {
+    return this.audited('approve', credentials, { requestId: id }, () =>
+      this.approveUnaudited(id, body, credentials),
+    );
+  }
+
+  async reject(
+    id: string,
+    body: DecideAccessRequest,
+    credentials: BackstageCredentials,
+  ): Promise<AccessRequest> {
+    return this.audited('reject', credentials, { requestId: id }, () =>
+      this.rejectUnaudited(id, body, credentials),
+    );
+  }
+
+  async revoke(
+    id: string,
+    body: DecideAccessRequest,
+    credentials: BackstageCredentials,
+  ): Promise<AccessRequest> {
+    return this.audited('revoke', credentials, { requestId: id }, () =>
+      this.revokeUnaudited(id, body, credentials),
+    );
+  }
+
+  /** A decision on a request as an `access-request` auditor event: who, what, the outcome. */
+  private audited(
+    action: 'create' | 'approve' | 'reject' | 'revoke',
+    credentials: BackstageCredentials,
+    meta: { entityRef?: string; requestId?: string },
+    run: () => Promise<AccessRequest>,
+  ): Promise<AccessRequest> {
+    return audited(
+      this.options.auditor,
+      {
+        eventId: 'access-request',
+        severityLevel: action === 'create' ? 'low' : 'medium',
+        actor: actorOf(credentials),
+        meta: { action, ...meta },
+      },
+      run,
+      r => ({
+        requestId: r.id,
+        entityRef: r.entityRef,
+        status: r.status,
+        principal: r.principal,
+      }),
+    );
+  }
+
   async list(
     filter: AccessRequestFilter,
     credentials: BackstageCredentials,
@@ -222,7 +297,7 @@ export class AccessRequestService {
     return this.options.store.listAudit(id);
   }
 
-  async approve(
+  private async approveUnaudited(
     id: string,
     body: ApproveAccessRequest,
     credentials: BackstageCredentials,
@@ -268,7 +343,7 @@ export class AccessRequestService {
     return toApi(await this.grant(approved, approver), this.options.config);
   }
 
-  async reject(
+  private async rejectUnaudited(
     id: string,
     body: DecideAccessRequest,
     credentials: BackstageCredentials,
@@ -306,7 +381,7 @@ export class AccessRequestService {
     return toApi(rejected, this.options.config);
   }
 
-  async revoke(
+  private async revokeUnaudited(
     id: string,
     body: DecideAccessRequest,
     credentials: BackstageCredentials,
@@ -336,6 +411,23 @@ export class AccessRequestService {
    * it approved for the reconcile job and is recorded in the audit log.
    */
   async grant(
+    request: StoredAccessRequest,
+    actor: string,
+  ): Promise<StoredAccessRequest> {
+    return audited(
+      this.options.auditor,
+      {
+        eventId: 'access-grant',
+        severityLevel: 'high',
+        actor,
+        meta: { requestId: request.id, principal: request.principal },
+      },
+      () => this.grantUnaudited(request, actor),
+      r => ({ status: r.status, statusReason: r.statusReason ?? null }),
+    );
+  }
+
+  private async grantUnaudited(
     request: StoredAccessRequest,
     actor: string,
   ): Promise<StoredAccessRequest> {

@@ -167,8 +167,23 @@ describe('access grants stay consistent with their requests', () => {
 
     // `revokeUnmanagedGrants` is off: grants nobody accounts for stay; these are the revoked
     // request's own, and go.
+    const before = backend.auditEvents.length;
     await backend.runTask(ACCESS_TASK_IDS.reconcile);
     expect(await analystGrants()).toEqual([]);
+    // Each repair is an auditor event of its own.
+    expect(
+      backend.auditEvents
+        .slice(before)
+        .filter(e => e.eventId === 'access-reconcile')
+        .map(e => [e.meta?.repair, e.meta?.resource, e.outcome]),
+    ).toEqual([
+      [
+        'revoke-grant-of-ended-request',
+        expect.stringContaining('customer'),
+        'success',
+      ],
+      ['revoke-grant-of-ended-request', expect.any(String), 'success'],
+    ]);
   });
 
   it('rolls back the part of a grant that landed when Lake Formation refuses the rest', async () => {

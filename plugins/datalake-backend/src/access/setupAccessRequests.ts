@@ -4,6 +4,7 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import {
+  AuditorService,
   DatabaseService,
   HttpAuthService,
   LoggerService,
@@ -74,6 +75,7 @@ export async function setupAccessRequests(deps: {
   scheduler: SchedulerService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
+  auditor: AuditorService;
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
   catalog: CatalogService;
@@ -124,6 +126,7 @@ export async function setupAccessRequests(deps: {
     grants,
     notifier,
     logger,
+    auditor: deps.auditor,
   });
   const jobs = new AccessRequestJobs({
     store,
@@ -132,6 +135,7 @@ export async function setupAccessRequests(deps: {
     notifier,
     config,
     logger,
+    auditor: deps.auditor,
   });
   await deps.scheduler.scheduleTask({
     id: ACCESS_TASK_IDS.reconcile,

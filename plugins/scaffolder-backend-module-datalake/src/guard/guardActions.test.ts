@@ -3,7 +3,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   AuthorizePermissionRequest,
@@ -70,14 +70,41 @@ const userInfo: UserInfoService = {
   },
 };
 
+/** An auditor that records each event with its outcome, as the auditor service would log it. */
+function recordingAuditor() {
+  const events: Array<Record<string, any>> = [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async options => {
+      const event: Record<string, any> = { ...options };
+      events.push(event);
+      return {
+        success: async done => {
+          event.outcome = 'success';
+          event.result = done?.meta;
+        },
+        fail: async failed => {
+          event.outcome = 'failure';
+          event.error = failed.error.message;
+        },
+      };
+    },
+  });
+  return { auditor, events };
+}
+
 function setup() {
   const seal = InspectionSeal.create();
+  const { auditor, events } = recordingAuditor();
   const access = new PipelineActionAccess({
     permissions,
     userInfo,
     sourceIds: ['sakila', 'billing'],
   });
-  const inner = jest.fn(async (_ctx: any) => undefined);
+  const inner = jest.fn(async (ctx: any) => {
+    ctx.output('tableArns', [
+      'arn:aws:glue:eu-west-1:1:table/sakila_bronze/actor',
+    ]);
+  });
   const report = { database: 'sakila', tables: [{ name: 'actor' }] };
   const [tables, inspect] = guardPipelineActions(
     [
@@ -95,13 +122,13 @@ function setup() {
         },
       }),
     ],
-    { access, seal },
+    { access, seal, auditor },
   );
   const as = (user: string, input: Record<string, unknown>) => ({
     ...createMockActionContext({ input: input as any }),
     getInitiatorCredentials: async () => mockCredentials.user(user),
   });
-  return { seal, tables, inspect, inner, report, as };
+  return { seal, tables, inspect, inner, report, as, events };
 }
 
 describe('guardPipelineActions', () => {
@@ -158,6 +185,41 @@ describe('guardPipelineActions', () => {
       inspect.handler(as('user:default/ana', { sourceId: 'sakila' })),
     ).rejects.toThrow(NotAllowedError);
     expect(inner).not.toHaveBeenCalled();
+  });
+
+  it('records every run in the auditor: who, which action and source, what it made, and refusals', async () => {
+    const { tables, as, events } = setup();
+    await tables.handler(
+      as('user:default/dana', { sourceId: 'sakila', owner: SOURCE_OWNER }),
+    );
+    await expect(
+      tables.handler(as('user:default/ana', { sourceId: 'sakila' })),
+    ).rejects.toThrow(NotAllowedError);
+    expect(events).toEqual([
+      expect.objectContaining({
+        eventId: 'pipeline-resources',
+        meta: expect.objectContaining({
+          actor: 'user:default/dana',
+          actionId: 'datalake:glue:iceberg-table:create',
+          sourceId: 'sakila',
+          owner: SOURCE_OWNER,
+          dryRun: false,
+        }),
+        outcome: 'success',
+        result: {
+          outputs: {
+            tableArns: ['arn:aws:glue:eu-west-1:1:table/sakila_bronze/actor'],
+          },
+        },
+      }),
+      expect.objectContaining({
+        eventId: 'pipeline-resources',
+        meta: expect.objectContaining({ actor: 'user:default/ana' }),
+        outcome: 'failure',
+        error:
+          "Not allowed: datalake.pipeline.create on source 'sakila' (members of its owner group and admins only)",
+      }),
+    ]);
   });
 
   it('refuses a source that is not configured, for admins too', async () => {

@@ -182,8 +182,46 @@ export async function createGlueTables(emulator: RunningEmulator) {
   glue.destroy();
 }
 
+/** An auditor event as recorded: what was created, and its outcome. */
+export type RecordedAuditEvent = {
+  eventId: string;
+  severityLevel?: string;
+  meta?: Record<string, unknown>;
+  outcome?: 'success' | 'failure';
+  result?: Record<string, unknown>;
+  error?: string;
+};
+
+/** An auditor service that records each event with its outcome, in order. */
+export function recordingAuditor() {
+  const events: RecordedAuditEvent[] = [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async options => {
+      const event: RecordedAuditEvent = {
+        eventId: options.eventId,
+        severityLevel: options.severityLevel,
+        meta: options.meta as Record<string, unknown>,
+      };
+      events.push(event);
+      return {
+        success: async done => {
+          event.outcome = 'success';
+          event.result = done?.meta as Record<string, unknown>;
+        },
+        fail: async failed => {
+          event.outcome = 'failure';
+          event.error = failed.error.message;
+        },
+      };
+    },
+  });
+  return { auditor, events };
+}
+
 export type AccessTestBackend = {
   server: http.Server;
+  /** What the plugin told the auditor service, in order. */
+  auditEvents: RecordedAuditEvent[];
   emulator: RunningEmulator;
   notifications: NotificationSendOptions[];
   /** Runs a scheduled task of the plugin now, as the scheduler would. */
@@ -214,6 +252,7 @@ export async function startAccessTestBackend(
   const notifications: NotificationSendOptions[] = [];
   const directory = { ...DIRECTORY, ...options.directory };
   const tasks = new Map<string, SchedulerServiceTaskInvocationDefinition>();
+  const audit = recordingAuditor();
 
   const decide = (permission: any, credentials: BackstageCredentials) => {
     const userEntityRef = userOf(credentials);
@@ -373,6 +412,11 @@ export async function startAccessTestBackend(
         }),
       }),
       permissionsFor(options.permissions),
+      createServiceFactory({
+        service: coreServices.auditor,
+        deps: {},
+        factory: () => audit.auditor,
+      }),
       ...(options.actionsRegistry
         ? [
             createServiceFactory({
@@ -420,6 +464,7 @@ export async function startAccessTestBackend(
 
   return {
     server: testBackend.server,
+    auditEvents: audit.events,
     emulator,
     notifications,
     async runTask(id: string) {

@@ -154,7 +154,11 @@ export async function catalogEntities(
   const [config] = readProviderConfigs(
     new ConfigReader(SEEDED_PROVIDER_CONFIG),
   );
-  const applyMutation = jest.fn();
+  // Plain functions rather than jest mocks, so that benchmarks use the same harness.
+  const mutations: Array<{ entities: Array<{ entity: Entity }> }> = [];
+  const applyMutation = async (mutation: any) => {
+    mutations.push(mutation);
+  };
   const provider = new DatalakeEntityProvider(
     config,
     {
@@ -165,17 +169,15 @@ export async function catalogEntities(
       }),
       accountId: '000000000000',
     },
-    mockServices.logger.mock(),
-    { run: jest.fn() },
+    mockServices.rootLogger({ level: 'none' }),
+    { run: async () => {} } as any,
     async () => 0,
   );
-  await provider.connect({ applyMutation, refresh: jest.fn() });
+  await provider.connect({ applyMutation, refresh: async () => {} });
   await provider.refresh();
   const entities: Entity[] = [
     MYSQL_SOURCE_ENTITY,
-    ...applyMutation.mock.calls[0][0].entities.map(
-      (e: { entity: Entity }) => e.entity,
-    ),
+    ...mutations[0].entities.map(e => e.entity),
   ];
   return withDependencyRelations(entities);
 }
