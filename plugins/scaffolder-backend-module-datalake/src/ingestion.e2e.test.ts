@@ -31,8 +31,10 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import {
+  BackstageCredentials,
   coreServices,
   createBackendModule,
+  createServiceFactory,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -271,6 +273,19 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
         catalogModuleScaffolderEntityModel,
         catalogModuleDatalake,
         captureScheduler,
+        // The test's user is a member of the source's owner group: with the permission framework
+        // off, the data lake actions let only the source's owners build its pipeline.
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({
+            async getUserInfo(credentials: BackstageCredentials) {
+              const ref = (credentials.principal as { userEntityRef: string })
+                .userEntityRef;
+              return { userEntityRef: ref, ownershipEntityRefs: [ref, OWNER] };
+            },
+          }),
+        }),
         mockServices.rootConfig.factory({
           data: {
             catalog: {

@@ -79,7 +79,9 @@ export const scaffolderModule = createBackendModule({
           access: new PipelineActionAccess({
             permissions,
             userInfo,
-            sourceIds: sources.map(source => source.id),
+            sources,
+            permissionsEnabled:
+              config.getOptionalBoolean('permission.enabled') ?? false,
           }),
           seal: InspectionSeal.create(),
           auditor,

@@ -92,13 +92,24 @@ function recordingAuditor() {
   return { auditor, events };
 }
 
-function setup() {
+function setup(options: { permissionsEnabled?: boolean } = {}) {
   const seal = InspectionSeal.create();
   const { auditor, events } = recordingAuditor();
+  const enabled = options.permissionsEnabled ?? true;
   const access = new PipelineActionAccess({
-    permissions,
+    // With the framework off, Backstage's permissions service allows everything.
+    permissions: enabled
+      ? permissions
+      : ({
+          authorize: async (requests: unknown[]) =>
+            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+        } as unknown as PermissionsService),
     userInfo,
-    sourceIds: ['sakila', 'billing'],
+    sources: [
+      { id: 'sakila', owner: SOURCE_OWNER },
+      { id: 'billing', owner: 'group:default/finance' },
+    ],
+    permissionsEnabled: enabled,
   });
   const inner = jest.fn(async (ctx: any) => {
     ctx.output('tableArns', [
@@ -300,5 +311,36 @@ describe('guardPipelineActions', () => {
       ),
     ).rejects.toThrow(InputError);
     expect(inner).not.toHaveBeenCalled();
+  });
+
+  it('fails closed with the permission framework off: source owners only, for their own groups, no admins', async () => {
+    const { tables, inner, as } = setup({ permissionsEnabled: false });
+    await tables.handler(
+      as('user:default/dana', { sourceId: 'sakila', owner: SOURCE_OWNER }),
+    );
+    expect(inner).toHaveBeenCalledTimes(1);
+    await expect(
+      tables.handler(as('user:default/ana', { sourceId: 'sakila' })),
+    ).rejects.toThrow(NotAllowedError);
+    // Without the policy there are no admins: pat is no owner of sakila.
+    await expect(
+      tables.handler(as('user:default/pat', { sourceId: 'sakila' })),
+    ).rejects.toThrow(NotAllowedError);
+    await expect(
+      tables.handler(
+        as('user:default/dana', {
+          sourceId: 'sakila',
+          owner: 'group:default/finance',
+        }),
+      ),
+    ).rejects.toThrow(/only admins give pipeline resources to other owners/);
+    await expect(
+      tables.handler({
+        ...as('user:default/dana', { sourceId: 'sakila' }),
+        getInitiatorCredentials: async () =>
+          mockCredentials.service('plugin:other'),
+      }),
+    ).rejects.toThrow(NotAllowedError);
+    expect(inner).toHaveBeenCalledTimes(1);
   });
 });
