@@ -168,18 +168,12 @@ export class AccessRequestJobs {
         );
         if (missing.length === 0) continue;
         try {
-          await audited(
-            this.options.auditor,
+          await this.auditRepair(
             {
-              eventId: 'access-reconcile',
-              severityLevel: 'high',
-              actor: SYSTEM_ACTOR,
-              meta: {
-                repair: 'restore-missing-grants',
-                requestId: request.id,
-                principal: request.principal,
-                missing,
-              },
+              repair: 'restore-missing-grants',
+              requestId: request.id,
+              principal: request.principal,
+              missing,
             },
             () => this.repair(request, plan.items, missing),
           );
@@ -200,18 +194,12 @@ export class AccessRequestJobs {
         );
         if (leftBehind.length > 0 && grant.resource) {
           try {
-            await audited(
-              this.options.auditor,
+            await this.auditRepair(
               {
-                eventId: 'access-reconcile',
-                severityLevel: 'high',
-                actor: SYSTEM_ACTOR,
-                meta: {
-                  repair: 'revoke-grant-of-ended-request',
-                  principal: grant.principal,
-                  resource: grant.key,
-                  permissions: leftBehind,
-                },
+                repair: 'revoke-grant-of-ended-request',
+                principal: grant.principal,
+                resource: grant.key,
+                permissions: leftBehind,
               },
               () =>
                 grants.revoke(grant.principal, [
@@ -275,6 +263,23 @@ export class AccessRequestJobs {
       );
     }
     return report;
+  }
+
+  /** A reconcile repair as an `access-reconcile` auditor event. */
+  private auditRepair(
+    meta: { repair: string; [key: string]: string | string[] },
+    run: () => Promise<void>,
+  ): Promise<void> {
+    return audited(
+      this.options.auditor,
+      {
+        eventId: 'access-reconcile',
+        severityLevel: 'high',
+        actor: SYSTEM_ACTOR,
+        meta,
+      },
+      run,
+    );
   }
 
   /** Puts back the missing grants of a granted request, unless someone is revoking it. */

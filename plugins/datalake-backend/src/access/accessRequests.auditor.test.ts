@@ -7,6 +7,7 @@ import request from 'supertest';
 import { ACCESS_TASK_IDS } from './setupAccessRequests';
 import {
   AccessTestBackend,
+  daysLater,
   ANALYSTS_ROLE,
   CUSTOMER_REF,
   RecordedAuditEvent,
@@ -149,21 +150,7 @@ describe('access decisions in the auditor', () => {
       }),
     ]);
 
-    jest.useFakeTimers({
-      now: Date.now() + 8 * 24 * 3600 * 1000,
-      doNotFake: [
-        'nextTick',
-        'setImmediate',
-        'clearImmediate',
-        'setTimeout',
-        'clearTimeout',
-        'setInterval',
-        'clearInterval',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
+    daysLater(8);
     const expired = await eventsOf(() =>
       backend.runTask(ACCESS_TASK_IDS.expiry),
     );

@@ -9,6 +9,7 @@ import {
   ACCOUNT,
   adminCall,
   AccessTestBackend,
+  daysLater,
   ANALYSTS_ROLE,
   CUSTOMER_REF,
   startAccessTestBackend,
@@ -143,21 +144,7 @@ describe('access requests against the AWS emulator', () => {
     ]);
 
     // Eight days later the expiry job takes the grant away.
-    jest.useFakeTimers({
-      now: Date.now() + 8 * 24 * 3600 * 1000,
-      doNotFake: [
-        'nextTick',
-        'setImmediate',
-        'clearImmediate',
-        'setTimeout',
-        'clearTimeout',
-        'setInterval',
-        'clearInterval',
-        'queueMicrotask',
-        'hrtime',
-        'performance',
-      ],
-    });
+    daysLater(8);
     await backend.runTask(ACCESS_TASK_IDS.expiry);
     jest.useRealTimers();
     expect(await tableGrants()).toEqual([]);

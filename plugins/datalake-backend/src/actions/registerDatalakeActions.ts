@@ -82,6 +82,15 @@ async function visibleTables(
   return found;
 }
 
+/** The fields of `tableSummary`, for output schemas. */
+const tableSummaryFields = (z: any) => ({
+  entityRef: z.string(),
+  name: z.string(),
+  layer: z.string().nullable(),
+  owner: z.string().nullable(),
+  description: z.string().nullable(),
+});
+
 const tableSummary = (entity: Entity) => ({
   entityRef: stringifyEntityRef(entity),
   name: entity.metadata.title ?? entity.metadata.name,
@@ -122,11 +131,7 @@ export function registerDatalakeActions(
         z.object({
           tables: z.array(
             z.object({
-              entityRef: z.string(),
-              name: z.string(),
-              layer: z.string().nullable(),
-              owner: z.string().nullable(),
-              description: z.string().nullable(),
+              ...tableSummaryFields(z),
               columns: z.array(
                 z.object({
                   name: z.string(),
@@ -193,11 +198,7 @@ export function registerDatalakeActions(
         }),
       output: z =>
         z.object({
-          entityRef: z.string(),
-          name: z.string(),
-          layer: z.string().nullable(),
-          owner: z.string().nullable(),
-          description: z.string().nullable(),
+          ...tableSummaryFields(z),
           columns: z.array(
             z.object({
               name: z.string(),

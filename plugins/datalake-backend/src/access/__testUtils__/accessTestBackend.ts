@@ -182,6 +182,29 @@ export async function createGlueTables(emulator: RunningEmulator) {
   glue.destroy();
 }
 
+/**
+ * Moves the clock the plugin reads (`Date`) `days` ahead and leaves the timers real, so that the
+ * expiry job sees expired grants while the emulator and the HTTP stack keep running; undo with
+ * `jest.useRealTimers()`.
+ */
+export function daysLater(days: number) {
+  jest.useFakeTimers({
+    now: Date.now() + days * 24 * 3600 * 1000,
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'clearImmediate',
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
+}
+
 /** An auditor event as recorded: what was created, and its outcome. */
 export type RecordedAuditEvent = {
   eventId: string;
