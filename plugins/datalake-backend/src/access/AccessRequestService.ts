@@ -424,6 +424,11 @@ export class AccessRequestService {
       },
       () => this.grantUnaudited(request, actor),
       r => ({ status: r.status, statusReason: r.statusReason ?? null }),
+      // Refused by Lake Formation: the request failed, and so did the grant.
+      r =>
+        r.status === 'failed'
+          ? new Error(r.statusReason ?? 'the grant failed')
+          : undefined,
     );
   }
 

@@ -2,6 +2,11 @@
  * Every access decision reaches Backstage's auditor service with who, what and the outcome,
  * refusals included, beside the request's own audit log: through the real routes and jobs.
  */
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  GlueClient,
+} from '@aws-sdk/client-glue';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { ACCESS_TASK_IDS } from './setupAccessRequests';
@@ -9,6 +14,7 @@ import {
   AccessTestBackend,
   daysLater,
   ANALYSTS_ROLE,
+  CUSTOMER_COLUMNS,
   CUSTOMER_REF,
   RecordedAuditEvent,
   startAccessTestBackend,
@@ -167,6 +173,112 @@ describe('access decisions in the auditor', () => {
         outcome: 'success',
         result: { status: 'expired' },
       },
+    ]);
+  });
+
+  it('records failures too: a refused request, a rejection and a refused revoke, a grant and an expiry Lake Formation fails', async () => {
+    const refusedCreate = await eventsOf(() => create(['salary']));
+    expect(refusedCreate).toEqual([
+      expect.objectContaining({
+        eventId: 'access-request',
+        meta: expect.objectContaining({ action: 'create' }),
+        outcome: 'failure',
+        error: expect.stringMatching(/Unknown column in columns: salary/),
+      }),
+    ]);
+
+    const { id: rejectedId } = (await create(['store_id'])).body;
+    const rejected = await eventsOf(() =>
+      post('dana', `/${rejectedId}/reject`),
+    );
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        meta: {
+          actor: 'user:default/dana',
+          action: 'reject',
+          requestId: rejectedId,
+        },
+        outcome: 'success',
+        result: expect.objectContaining({ status: 'rejected' }),
+      }),
+    ]);
+    const refusedRevoke = await eventsOf(() =>
+      post('dana', `/${rejectedId}/revoke`),
+    );
+    expect(refusedRevoke).toEqual([
+      expect.objectContaining({
+        meta: {
+          actor: 'user:default/dana',
+          action: 'revoke',
+          requestId: rejectedId,
+        },
+        outcome: 'failure',
+        error: expect.stringMatching(
+          /is rejected; only pending, approved or granted/,
+        ),
+      }),
+    ]);
+
+    // Lake Formation refuses the grant: the table went away between request and approval.
+    const { id: refusedId } = (await create(['active'])).body;
+    const glue = new GlueClient({
+      endpoint: backend.emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await glue.send(
+      new DeleteTableCommand({
+        DatabaseName: 'sakila_silver',
+        Name: 'customer',
+      }),
+    );
+    try {
+      const refusedGrant = await eventsOf(() =>
+        post('dana', `/${refusedId}/approve`),
+      );
+      expect(
+        refusedGrant.find(e => e.eventId === 'access-grant'),
+      ).toMatchObject({
+        meta: { actor: 'user:default/dana', requestId: refusedId },
+        outcome: 'failure',
+        error: expect.stringMatching(/EntityNotFoundException/),
+        result: { status: 'failed' },
+      });
+    } finally {
+      await glue.send(
+        new CreateTableCommand({
+          DatabaseName: 'sakila_silver',
+          TableInput: {
+            Name: 'customer',
+            StorageDescriptor: {
+              Columns: CUSTOMER_COLUMNS.map(c => ({ Name: c, Type: 'string' })),
+            },
+          },
+        }),
+      );
+      glue.destroy();
+    }
+
+    const { id: expiringId } = (await create(['customer_id'])).body;
+    await post('dana', `/${expiringId}/approve`);
+    backend.emulator.emulator.faults.set({
+      'lakeformation.RevokePermissions': { errorRate: 1 },
+    });
+    daysLater(8);
+    const expiry = await eventsOf(() =>
+      backend.runTask(ACCESS_TASK_IDS.expiry),
+    );
+    jest.useRealTimers();
+    backend.emulator.emulator.faults.set({});
+    expect(expiry).toEqual([
+      expect.objectContaining({
+        eventId: 'access-expiry',
+        meta: expect.objectContaining({ requestId: expiringId }),
+        outcome: 'failure',
+        error: expect.stringMatching(
+          /^InternalFailure: .*\(after 4 attempts\)$/,
+        ),
+      }),
     ]);
   });
 });

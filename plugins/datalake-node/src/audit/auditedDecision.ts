@@ -37,7 +37,9 @@ export type AuditedDecision = {
 
 /**
  * Runs a decision inside an auditor event: success with `outcome(result)` as meta, or failure
- * with the error (which is thrown on). Refusals are failures too.
+ * with the error (which is thrown on). Refusals are failures too, and so is a result that
+ * `failure(result)` names an error for (a decision that ended in a failed state without
+ * throwing, such as a grant Lake Formation refused).
  *
  * @public
  */
@@ -46,6 +48,7 @@ export async function audited<T>(
   decision: AuditedDecision,
   run: () => Promise<T>,
   outcome?: (result: T) => JsonObject,
+  failure?: (result: T) => Error | undefined,
 ): Promise<T> {
   const event = await auditor.createEvent({
     eventId: decision.eventId,
@@ -60,6 +63,11 @@ export async function audited<T>(
     await event.fail({ error: error as Error });
     throw error;
   }
-  await event.success(outcome ? { meta: outcome(result) } : undefined);
+  const failed = failure?.(result);
+  if (failed) {
+    await event.fail({ error: failed, meta: outcome?.(result) });
+  } else {
+    await event.success(outcome ? { meta: outcome(result) } : undefined);
+  }
   return result;
 }

@@ -234,6 +234,8 @@ export function recordingAuditor() {
         fail: async failed => {
           event.outcome = 'failure';
           event.error = failed.error.message;
+          if (failed.meta)
+            event.result = failed.meta as Record<string, unknown>;
         },
       };
     },
