@@ -1,4 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
+import { signInAsGuest } from './support';
 
 /*
  * The "new MySQL ingestion" form as a new user fills it, against the portal scripts/e2e.sh starts
@@ -129,8 +130,8 @@ test('a data engineer adds a gold table with a previewed SQL', async ({
   page,
 }) => {
   test.setTimeout(180_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  // Wait for the sign-in to finish: a page load before it signs out again.
+  await signInAsGuest(page);
   await page.goto('/create');
   const card = page
     .locator('.MuiCard-root')
