@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
+import {
+  DatalakeAwsClientFactory,
+  ProviderTables,
+} from '@datalake-portal/backstage-plugin-datalake-node';
 import { registerDatalakeActions } from './actions';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { setupAccessRequests } from './access';
@@ -69,6 +72,10 @@ export const datalakePlugin = createBackendPlugin({
         auditor,
       }) {
         const sources = SourceInspectionService.fromConfig(config, { logger });
+        // Built once: every route, job and action shares the AWS clients and trusts the same
+        // table entities.
+        const aws = DatalakeAwsClientFactory.fromConfig(config);
+        const tables = ProviderTables.fromConfig(config);
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -84,14 +91,12 @@ export const datalakePlugin = createBackendPlugin({
         const access = await setupAccessRequests({
           ...{ config, logger, httpAuth, permissions, permissionsRegistry },
           ...{ database, scheduler, userInfo, catalog, notifications, auditor },
+          ...{ aws, tables },
         });
         httpRouter.use(access.router);
         const metadata = TableMetadataService.create({
-          config,
-          logger,
-          cache,
-          catalog,
-          auth,
+          ...{ config, logger, cache, catalog, auth, tables },
+          awsClients: aws,
         });
         httpRouter.use(createTablesRouter({ httpAuth, tables: metadata }));
         const runErrors = RunErrorAuthorizer.register({
@@ -100,6 +105,7 @@ export const datalakePlugin = createBackendPlugin({
         });
         const status = DatalakeStatusServices.create({
           ...{ config, logger, cache, catalog, auth, runErrors, permissions },
+          ...{ tables, metadata, awsClients: aws },
         });
         lifecycle.addShutdownHook(() => status.close());
         httpRouter.use(
@@ -113,7 +119,7 @@ export const datalakePlugin = createBackendPlugin({
         // The same services, as actions for agents (MCP) and other clients of the actions service.
         registerDatalakeActions(actionsRegistry, {
           catalog,
-          tables: ProviderTables.fromConfig(config),
+          tables,
           metadata,
           lineage: status.lineage,
           runs: status.runs,

@@ -82,6 +82,8 @@ export async function setupAccessRequests(deps: {
   notifications?: NotificationService;
   /** Defaults to the clients of `datalake.aws`. */
   aws?: DatalakeAwsClientFactory;
+  /** The table entities to trust; built from `config` when absent. */
+  tables?: ProviderTables;
 }): Promise<AccessRequestsFeature> {
   const logger = deps.logger.child({ feature: 'access-requests' });
   const config = readAccessConfig(deps.config);
@@ -111,7 +113,7 @@ export async function setupAccessRequests(deps: {
     store,
     config,
     catalog: deps.catalog,
-    tables: ProviderTables.fromConfig(deps.config),
+    tables: deps.tables ?? ProviderTables.fromConfig(deps.config),
     userInfo: deps.userInfo,
     authorizer: new AccessRequestAuthorizer(
       deps.permissions,

@@ -60,6 +60,10 @@ export class DatalakeStatusServices {
     catalog: CatalogService;
     auth: AuthService;
     awsClients?: DatalakeAwsClientFactory;
+    /** The table entities to trust; built from `config` when absent. */
+    tables?: ProviderTables;
+    /** Reads tables' freshness for lineage; built from `config` when absent. */
+    metadata?: TableMetadataService;
     /** Who may read run errors and log tails; without it, they are hidden from everyone. */
     runErrors?: RunErrorAuthorizer;
     /**
@@ -92,22 +96,21 @@ export class DatalakeStatusServices {
       new CoalescingCache({ cache, logger, claims, ttlMs: runsTtl * 1000 }),
       new CoalescingCache({ cache, logger, claims, ttlMs: lineageTtl * 1000 }),
     );
-    const tables = TableMetadataService.create({
-      config,
-      logger,
-      cache,
-      catalog,
-      auth,
-      awsClients: clients,
-    });
+    // Run status, lineage and Run now trust the same table entities as the metadata routes.
+    const providerTables = options.tables ?? ProviderTables.fromConfig(config);
+    const tables =
+      options.metadata ??
+      TableMetadataService.create({
+        ...{ config, logger, cache, catalog, auth },
+        awsClients: clients,
+        tables: providerTables,
+      });
     const lastDataChange: LastDataChangeReader = async (
       entityRef,
       credentials,
     ) =>
       (await tables.getFreshness(entityRef, { credentials })).lastDataChange
         ?.timestamp ?? null;
-    // Run status, lineage and Run now trust the same table entities as the metadata routes.
-    const providerTables = ProviderTables.fromConfig(config);
     const lineage = new LineageService({
       catalog,
       tables: providerTables,

@@ -132,6 +132,8 @@ export class TableMetadataService {
     awsClients?: DatalakeAwsClientFactory;
     /** Where metadata files are read from; S3 through `awsClients` when absent. */
     metadataSource?: IcebergMetadataSource;
+    /** The table entities to trust; built from `config` when absent. */
+    tables?: ProviderTables;
   }): TableMetadataService {
     const ttlSeconds = readTtlSeconds(options.config);
     const clients =
@@ -145,7 +147,7 @@ export class TableMetadataService {
       options.auth,
       metadataSource,
       clients,
-      ProviderTables.fromConfig(options.config),
+      options.tables ?? ProviderTables.fromConfig(options.config),
       readMetadataBuckets(options.config),
     );
   }
