@@ -89,10 +89,20 @@ interface Change {
   row: Record<string, SourceValue>;
 }
 
+/** Where a batched record came from: a reload drops the records its snapshot holds. */
+interface RecordOrigin {
+  op: Op;
+  commit: Date;
+  /** The binlog position after the record's commit. */
+  position: BinlogPosition;
+}
+
 interface Batch {
   /** The plan its records were encoded with: a DDL's new plan starts a new batch. */
   plan: TablePlan;
   records: EncodedRecord[];
+  /** One per record, in the same order. */
+  origins: RecordOrigin[];
   bytes: number;
   counts: ChangeCounts;
   firstCommit: Date;
@@ -161,12 +171,19 @@ export class BinlogCapture {
   private readonly flushedSeq: Record<string, string>;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Per table, the position up to which its changes are in LOAD files (see `loadedAt`). */
+  private readonly loadedAt: Record<string, BinlogPosition>;
+  /** Tables being reloaded: their batches grow but are not written until `release`. */
+  private readonly held = new Set<string>();
+  /** Held tables whose batch became due (interval or size) while held. */
+  private readonly due = new Set<string>();
 
   constructor(private readonly options: CdcOptions) {
     this.file = options.start.file;
     this.seq = BigInt(options.start.seq);
     this.committed = { ...options.start };
     this.flushedSeq = { ...options.flushedSeq };
+    this.loadedAt = { ...options.loadedAt };
   }
 
   /** Resolves once the binlog client is connected and streaming. */
@@ -294,9 +311,9 @@ export class BinlogCapture {
         const flushed = this.flushedSeq[change.table];
         if (flushed !== undefined && this.seq <= BigInt(flushed)) continue;
         // A table loaded after CDC began holds its earlier commits in its LOAD files already.
-        const loadedAt = this.options.loadedAt?.[change.table];
+        const loadedAt = this.loadedAt[change.table];
         if (loadedAt && !before(loadedAt, position)) continue;
-        this.add(change, commit, this.seq);
+        this.add(change, commit, this.seq, position);
       }
       this.committed = { ...position, seq: this.seq.toString() };
     });
@@ -326,7 +343,12 @@ export class BinlogCapture {
     });
   }
 
-  private add(change: Change, commit: Date, seq: bigint) {
+  private add(
+    change: Change,
+    commit: Date,
+    seq: bigint,
+    position: BinlogPosition,
+  ) {
     const { settings } = this.options;
     if (settings.cdcInsertsOnly && change.op !== 'I') return;
     if (settings.cdcInsertsAndUpdates && change.op === 'D') return;
@@ -358,6 +380,7 @@ export class BinlogCapture {
       batch = {
         plan,
         records: [],
+        origins: [],
         bytes: 0,
         counts: zeroCounts(),
         firstCommit: commit,
@@ -377,6 +400,7 @@ export class BinlogCapture {
       );
     }
     batch.records.push(record);
+    batch.origins.push({ op: change.op, commit, position });
     batch.bytes += record.bytes;
     batch.lastCommit = commit;
     batch.lastSeq = seq;
@@ -409,6 +433,11 @@ export class BinlogCapture {
   private async flushTable(table: string) {
     const batch = this.batches.get(table);
     if (!batch) return;
+    if (this.held.has(table)) {
+      // Written after the table's reload, by `release`.
+      this.due.add(table);
+      return;
+    }
     clearTimeout(batch.timer);
     this.batches.delete(table);
     this.detached.add(batch);
@@ -450,6 +479,56 @@ export class BinlogCapture {
     });
   }
 
+  /**
+   * Step 1 of a table's reload (ReloadTables), before its snapshot is taken: the table's CDC
+   * batches are no longer written, so nothing committed after the snapshot reaches S3 before the
+   * reload's LOAD files. Resolves once the writes queued before it are done, so that no earlier
+   * file of the table is written during the load either. Not covered: an ALTER TABLE of the
+   * table during its reload writes the batch open at the DDL at once (DMS warns that DDL can make
+   * a reload fail, CHAP_Tasks.ReloadTables.html).
+   */
+  async holdTable(table: string): Promise<void> {
+    this.held.add(table);
+    await this.queue;
+  }
+
+  /**
+   * Step 2, with the binlog position of the reload's consistent snapshot: the table's changes
+   * committed at or before it are in the snapshot, so the ones still unwritten are dropped and the
+   * ones still to be read are skipped. Later changes stay in the held batch.
+   */
+  reloadFrom(table: string, at: BinlogPosition) {
+    this.loadedAt[table] = at;
+    const batch = this.batches.get(table);
+    if (!batch) return;
+    const keep = batch.origins.flatMap((origin, i) =>
+      before(at, origin.position) ? [i] : [],
+    );
+    if (keep.length === 0) {
+      clearTimeout(batch.timer);
+      this.batches.delete(table);
+      this.due.delete(table);
+      return;
+    }
+    batch.records = keep.map(i => batch.records[i]);
+    batch.origins = keep.map(i => batch.origins[i]);
+    batch.bytes = batch.records.reduce((sum, r) => sum + r.bytes, 0);
+    batch.firstCommit = batch.origins[0].commit;
+    batch.counts = zeroCounts();
+    for (const origin of batch.origins) {
+      const key = ({ I: 'inserts', U: 'updates', D: 'deletes' } as const)[
+        origin.op
+      ];
+      batch.counts[key] += 1;
+    }
+  }
+
+  /** Step 3, once the reload's LOAD files are written (or it failed): the held batch goes on. */
+  release(table: string) {
+    this.held.delete(table);
+    if (this.due.delete(table)) this.enqueue(() => this.flushTable(table));
+  }
+
   /** Where a resume starts, and what each table already wrote. */
   resumePoint(): {
     checkpoint: CdcCheckpoint;
@@ -461,7 +540,11 @@ export class BinlogCapture {
     };
   }
 
-  /** Stops reading and writes every pending batch, so a resume starts after the last commit. */
+  /**
+   * Stops reading and writes every pending batch, so a resume starts after the last commit. The
+   * batch of a table whose reload was interrupted stays unwritten: the checkpoint stays before
+   * it, and the resume loads that table again.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

@@ -19,6 +19,7 @@ import {
   firstBinlogPosition,
   readColumns,
   resolveSourceEndpoint,
+  startSnapshot,
 } from './source';
 import { parseTableMappings, resolveTaskTables } from './tableMappings';
 import { parseTransformations, planTable, TablePlan } from './transformations';
@@ -36,6 +37,8 @@ export interface TableRun extends ChangeCounts {
   loadStartMs?: number;
   loadEndMs?: number;
   lastUpdateMs?: number;
+  /** Loaded again by ReloadTables (`FullLoadReloaded`). */
+  reloaded?: boolean;
 }
 
 export interface TaskRun {
@@ -121,9 +124,24 @@ function parseStartPosition(text: string): { file: string; position: number } {
   return { file: match[1], position: Number(match[2]) };
 }
 
+/** What a table's full load needs, kept by the run for the reloads of ReloadTables. */
+interface Loader {
+  source: StoredEndpoint;
+  settings: LandingSettings;
+  plans: Map<string, TablePlan>;
+  commitRate: number;
+  prepMode: string;
+  loadTimestamp: () => Date;
+}
+
 class Replication {
   stopping = false;
   capture?: BinlogCapture;
+  private loader?: Loader;
+  /** Set when the task failed: a reload under way ends with it. */
+  private failed = false;
+  /** The reloads ReloadTables asked for, one table after the other. */
+  private reloads: Promise<void> = Promise.resolve();
   /** Ends the `starting` wait early when the task is stopped. */
   private wake?: () => void;
   private readonly done: Promise<void>;
@@ -137,6 +155,7 @@ class Replication {
   }
 
   private fail(error: unknown) {
+    this.failed = true;
     const message = (error as Error)?.message ?? String(error);
     patchRun(this.ctx, this.arn, this.startedAtMs, run => ({
       ...run,
@@ -254,11 +273,17 @@ class Replication {
       }));
 
       // Full load: every table on a fresh start or reload, and on a resume the tables the
-      // mappings gained since (DMS loads a newly added table).
+      // mappings gained since (DMS loads a newly added table) and those whose ReloadTables the
+      // stop interrupted.
+      const interrupted = (t: TableRun) =>
+        previous.get(tableKey(t))?.reloaded === true &&
+        ['Before load', 'Full load'].includes(previous.get(tableKey(t))!.state);
       const toLoad =
         task.MigrationType === 'cdc'
           ? []
-          : tables.filter(t => !resume || !previous.has(tableKey(t)));
+          : tables.filter(
+              t => !resume || !previous.has(tableKey(t)) || interrupted(t),
+            );
       if (toLoad.length > 0) {
         patchRun(ctx, arn, startedAtMs, r => ({
           ...r,
@@ -270,14 +295,26 @@ class Replication {
       const prepMode = String(
         taskSettings.FullLoadSettings?.TargetTablePrepMode ?? 'DROP_AND_CREATE',
       );
+      const loadTimestamp = () =>
+        taskSettings.UseTaskStartTimeForFullLoadTimestamp
+          ? new Date(startedAtMs)
+          : ctx.clock.now();
+      this.loader = {
+        source,
+        settings,
+        plans,
+        commitRate,
+        prepMode,
+        loadTimestamp,
+      };
       for (const table of toLoad) {
         const key = tableKey(table);
         if (resume && withCdc) {
           // A table added to a task that was already capturing: CDC resumes from before this
-          // load, so its changes up to here must not be written again as CDC records. DMS loads
-          // a table added to the mappings of a stopped task when it resumes, and the other
-          // tables go on with CDC ("Modifying a task", CHAP_Tasks.Modifying.html).
-          const at = await currentBinlogPosition(connection);
+          // load, so its changes up to the load's snapshot must not be written again as CDC
+          // records. DMS loads a table added to the mappings of a stopped task when it resumes,
+          // and the other tables go on with CDC ("Modifying a task", CHAP_Tasks.Modifying.html).
+          const at = await startSnapshot(connection);
           patchRun(ctx, arn, startedAtMs, r => ({
             ...r,
             loadedAt: { ...r.loadedAt, [key]: at },
@@ -295,10 +332,7 @@ class Replication {
           plan: plans.get(key)!,
           commitRate,
           prepMode,
-          loadTimestamp: () =>
-            taskSettings.UseTaskStartTimeForFullLoadTimestamp
-              ? new Date(startedAtMs)
-              : ctx.clock.now(),
+          loadTimestamp,
           onProgress: rows =>
             patchTable(ctx, arn, startedAtMs, key, t => ({
               ...t,
@@ -306,6 +340,8 @@ class Replication {
             })),
           cancelled: () => this.stopping,
         });
+        // Ends the snapshot of a load during CDC.
+        if (resume && withCdc) await connection.query('COMMIT');
         if (written === undefined) return;
         patchTable(ctx, arn, startedAtMs, key, t => ({
           ...t,
@@ -424,11 +460,96 @@ class Replication {
 
   private onStop?: () => Promise<void>;
 
+  /**
+   * Queues the reload of a table (ReloadTables) whose statistics the handler already set to
+   * `Before load`: DMS reloads the table while CDC of the others goes on ("Reloading tables does
+   * not stop the task", https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.ReloadTables.html).
+   */
+  reload(key: string) {
+    this.reloads = this.reloads.then(() =>
+      // A failed reload is a table error, as on DMS: the task and the other tables go on, and
+      // the table's state (and TablesErrored) says so.
+      this.reloadTable(key).catch(() => {
+        this.capture?.release(key);
+        patchTable(this.ctx, this.arn, this.startedAtMs, key, t => ({
+          ...t,
+          state: 'Table error',
+          lastUpdateMs: nowMs(this.ctx),
+        }));
+      }),
+    );
+  }
+
+  /**
+   * One reload, exactly once with the CDC around it: the capture holds the table's batches, the
+   * load reads a consistent snapshot, the table's changes up to the snapshot's binlog position
+   * are dropped or skipped (they are in the new LOAD files), and the later ones are written as
+   * CDC once the load is written. TargetTablePrepMode is applied first, as DMS does ("DMS
+   * applies the TargetTablePrepMode setting before reloading the table", same page): with
+   * DO_NOTHING the old files stay and the counter starts again at LOAD00000001.
+   */
+  private async reloadTable(key: string) {
+    const { ctx, arn, startedAtMs } = this;
+    // CDC is streaming once the run is done; the handler only accepts reloads after the full load.
+    await this.done;
+    const capture = this.capture;
+    const loader = this.loader;
+    if (this.stopping || this.failed || !capture || !loader) return;
+    const connection = await connectSource(
+      loader.source,
+      Number(ctx.settings.dmsConnectTimeoutMs),
+    );
+    try {
+      await capture.holdTable(key);
+      const at = await startSnapshot(connection);
+      capture.reloadFrom(key, at);
+      patchRun(ctx, arn, startedAtMs, r => ({
+        ...r,
+        loadedAt: { ...r.loadedAt, [key]: at },
+      }));
+      patchTable(ctx, arn, startedAtMs, key, t => ({
+        ...t,
+        state: 'Full load',
+        loadStartMs: nowMs(ctx),
+      }));
+      const written = await loadTable({
+        ctx,
+        connection,
+        settings: loader.settings,
+        plan: loader.plans.get(key)!,
+        commitRate: loader.commitRate,
+        prepMode: loader.prepMode,
+        loadTimestamp: loader.loadTimestamp,
+        onProgress: rows =>
+          patchTable(ctx, arn, startedAtMs, key, t => ({
+            ...t,
+            loadedRows: rows,
+          })),
+        cancelled: () => this.stopping || this.failed,
+      });
+      await connection.query('COMMIT');
+      // Stopped mid-load: the table keeps its state and the held batch, and a resume reloads it.
+      if (written === undefined) return;
+      patchTable(ctx, arn, startedAtMs, key, t => ({
+        ...t,
+        rows: written,
+        loadedRows: written,
+        state: 'Table completed',
+        loadEndMs: nowMs(ctx),
+        lastUpdateMs: nowMs(ctx),
+      }));
+      capture.release(key);
+    } finally {
+      await connection.end().catch(() => undefined);
+    }
+  }
+
   /** Stops the data plane after it wrote what it holds; records where a resume starts. */
   async stop() {
     this.stopping = true;
     this.wake?.();
     await this.done;
+    await this.reloads;
     if (this.capture) {
       await this.capture.stop();
       const { checkpoint, flushedSeq } = this.capture.resumePoint();
@@ -465,6 +586,17 @@ export function startReplication(
   const previous = replications.running.get(arn);
   if (previous) previous.stop().catch(() => undefined);
   replications.running.set(arn, new Replication(ctx, arn, startedAtMs));
+}
+
+/**
+ * Starts the reloads of tables of a running task (ReloadTables); false when the task's data
+ * plane is not running in this emulator (it was restarted since the task started).
+ */
+export function reloadTables(ctx: ServiceContext, arn: string, keys: string[]) {
+  const replication = registry(ctx).running.get(arn);
+  if (!replication || replication.stopping) return false;
+  for (const key of keys) replication.reload(key);
+  return true;
 }
 
 /** Stops the task's data plane; the task shows `stopped` once it is done. */

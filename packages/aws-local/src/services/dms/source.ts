@@ -198,6 +198,44 @@ export async function currentBinlogPosition(
   return { file: row.File, position: Number(row.Position) };
 }
 
+/**
+ * The binlog position of the consistent snapshot of the transaction that `connection` opened
+ * with `START TRANSACTION WITH CONSISTENT SNAPSHOT`: MariaDB's `binlog_snapshot_file` and
+ * `binlog_snapshot_position` status variables, which inside such a transaction give the position
+ * that matches what it reads (https://mariadb.com/kb/en/enhancements-for-start-transaction-with-consistent-snapshot/).
+ * Undefined on servers without them (MySQL).
+ */
+export async function snapshotBinlogPosition(
+  connection: mysql.Connection,
+): Promise<BinlogPosition | undefined> {
+  const [rows] = await connection.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+  const vars = Object.fromEntries(
+    (rows as { Variable_name: string; Value: string }[]).map(r => [
+      r.Variable_name.toLowerCase(),
+      String(r.Value),
+    ]),
+  );
+  const file = vars.binlog_snapshot_file;
+  const position = Number(vars.binlog_snapshot_position);
+  if (!file || !Number.isFinite(position)) return undefined;
+  return { file, position };
+}
+
+/**
+ * Opens a transaction with a consistent snapshot on `connection` for a table's load during CDC,
+ * and resolves to the binlog position its reads match: the table's changes up to it are in the
+ * load, the later ones are CDC. Where the server gives no snapshot position (MySQL), the position
+ * read just before the snapshot: a change made in between is then in the load and also written
+ * as CDC, never lost (as for the first full load, whose CDC starts before it).
+ */
+export async function startSnapshot(
+  connection: mysql.Connection,
+): Promise<BinlogPosition> {
+  const current = await currentBinlogPosition(connection);
+  await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+  return (await snapshotBinlogPosition(connection)) ?? current;
+}
+
 /** The oldest binlog still on the server, for a CDC start time. */
 export async function firstBinlogPosition(
   connection: mysql.Connection,

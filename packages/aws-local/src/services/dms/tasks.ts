@@ -14,6 +14,7 @@ import {
 import { getEndpointOrThrow } from './endpoints';
 import { checkMigrationType, getInstanceOrThrow } from './instances';
 import {
+  reloadTables,
   startReplication,
   stopReplication,
   StoredTask,
@@ -118,6 +119,41 @@ function taskView(task: StoredTask, ctx: ServiceContext) {
     };
   }
   return view;
+}
+
+/** "You can reload up to 10 tables from a task" (CHAP_Tasks.ReloadTables.html). */
+const MAX_TABLES_TO_RELOAD = 10;
+
+/** `TablesToReload`: 1–10 distinct `{SchemaName, TableName}`, both required. */
+function tablesToReload(input: any) {
+  const list = input?.TablesToReload;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw invalidParameter('TablesToReload must name at least one table');
+  }
+  if (list.length > MAX_TABLES_TO_RELOAD) {
+    throw invalidParameter(
+      `TablesToReload names ${list.length} tables; at most ${MAX_TABLES_TO_RELOAD} tables can be reloaded`,
+    );
+  }
+  const keys = list.map((t: any) => {
+    if (
+      typeof t?.SchemaName !== 'string' ||
+      !t.SchemaName ||
+      typeof t?.TableName !== 'string' ||
+      !t.TableName
+    ) {
+      throw invalidParameter(
+        'Each table of TablesToReload needs a SchemaName and a TableName',
+      );
+    }
+    return `${t.SchemaName}.${t.TableName}`;
+  });
+  // "Duplicate tables aren't allowed" (CHAP_Tasks.ReloadTables.html).
+  const duplicate = keys.find((k: string, i: number) => keys.indexOf(k) !== i);
+  if (duplicate) {
+    throw invalidParameter(`TablesToReload names ${duplicate} twice`);
+  }
+  return keys as string[];
 }
 
 function requireStatus(
@@ -318,6 +354,92 @@ export const taskOperations = {
     return { ReplicationTask: { ...taskView(task, ctx), Status: 'deleting' } };
   },
 
+  /**
+   * Reloads tables of a running task while CDC of the others goes on
+   * (https://docs.aws.amazon.com/dms/latest/APIReference/API_ReloadTables.html; conditions from
+   * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.ReloadTables.html: the task is
+   * running, its migration type has a full load, at most 10 tables, no duplicates). The API
+   * documents InvalidResourceStateFault for a task that is not running; a table the task does not
+   * replicate is refused with InvalidParameterValueException.
+   *
+   * A table queued for or in its (re)load is refused with InvalidResourceStateFault rather than
+   * loaded twice, and so is a reload before the task's full load finished (the emulator reloads
+   * tables during CDC only; a `full-load` task is stopped once its load is done). `validate-only`
+   * re-validates, and only "when validation is enabled for the task": the emulator has no
+   * validation, so it is refused.
+   */
+  ReloadTables(input: any, ctx: ServiceContext) {
+    const arn = requireArn(input, 'ReplicationTaskArn');
+    const option = input.ReloadOption ?? 'data-reload';
+    if (option !== 'data-reload' && option !== 'validate-only') {
+      throw invalidParameter(
+        'ReloadOption must be data-reload or validate-only',
+      );
+    }
+    const keys = tablesToReload(input);
+    const task = getTaskOrThrow(ctx, arn);
+    requireStatus(task, ctx, ['running'], 'reload tables');
+    if (task.MigrationType === 'cdc') {
+      throw invalidState(
+        `Replication task ${task.ReplicationTaskIdentifier} is a cdc task; only tasks with a full load can reload tables`,
+      );
+    }
+    if (option === 'validate-only') {
+      throw invalidParameter(
+        `Validation is not enabled for replication task ${task.ReplicationTaskIdentifier}; validate-only applies only when it is`,
+      );
+    }
+    const run = task.run!;
+    if (run.fullLoadFinishMs === undefined) {
+      throw invalidState(
+        `Replication task ${task.ReplicationTaskIdentifier} has not finished its full load; tables can be reloaded once it has`,
+      );
+    }
+    const byKey = new Map(
+      (run.tables ?? []).map(t => [`${t.SchemaName}.${t.TableName}`, t]),
+    );
+    for (const key of keys) {
+      const table = byKey.get(key);
+      if (!table) {
+        throw invalidParameter(
+          `Table ${key} is not replicated by replication task ${task.ReplicationTaskIdentifier}`,
+        );
+      }
+      if (table.state === 'Before load' || table.state === 'Full load') {
+        throw invalidState(
+          `Table ${key} of replication task ${task.ReplicationTaskIdentifier} is already being loaded`,
+        );
+      }
+    }
+    if (!reloadTables(ctx, arn, keys)) {
+      throw invalidState(
+        `Replication task ${task.ReplicationTaskIdentifier} is not replicating in this emulator; stop and resume it`,
+      );
+    }
+    // Queued: the statistics restart for the table, and it shows as reloaded.
+    const now = nowMs(ctx);
+    tasks(ctx).put(arn, {
+      ...task,
+      run: {
+        ...run,
+        tables: run.tables?.map(t =>
+          keys.includes(`${t.SchemaName}.${t.TableName}`)
+            ? {
+                ...t,
+                state: 'Before load',
+                reloaded: true,
+                loadedRows: 0,
+                loadStartMs: undefined,
+                loadEndMs: undefined,
+                lastUpdateMs: now,
+              }
+            : t,
+        ),
+      },
+    });
+    return { ReplicationTaskArn: arn };
+  },
+
   DescribeTableStatistics(input: any, ctx: ServiceContext) {
     const arn = requireArn(input, 'ReplicationTaskArn');
     const task = getTaskOrThrow(ctx, arn);
@@ -340,6 +462,7 @@ export const taskOperations = {
         table.loadStartMs !== undefined ? table.loadStartMs / 1000 : undefined,
       FullLoadEndTime:
         table.loadEndMs !== undefined ? table.loadEndMs / 1000 : undefined,
+      FullLoadReloaded: table.reloaded === true,
       LastUpdateTime: (table.lastUpdateMs ?? run!.startedAtMs) / 1000,
       TableState: table.state,
       ValidationState: 'Not enabled',
