@@ -189,7 +189,8 @@ export const BACKEND_API_CALLS: readonly BackendApiCall[] = [
   { client: S3, operation: 'HeadObject', scope: 'lakeObjectsRead' },
   { client: S3, operation: 'PutObject', scope: 'scriptObjectsWrite' },
 
-  // EventBridge Scheduler: the pipeline's schedule and the daily maintenance schedules.
+  // EventBridge Scheduler: the pipeline's schedule and the daily maintenance schedules (the
+  // schedule action); GetSchedule also for the next run in the run status (datalake-backend).
   {
     client: SCHEDULER,
     operation: 'CreateSchedule',

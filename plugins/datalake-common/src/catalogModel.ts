@@ -59,6 +59,14 @@ export const TABLE_ENTITY_TYPES = {
   glue: 'glue-table',
 } as const;
 
+/**
+ * The `spec.type` of a source's pipeline: a Component named `<source id>-ingestion`, registered
+ * by the new-ingestion template (`templates/new-ingestion/skeleton`).
+ *
+ * @public
+ */
+export const PIPELINE_ENTITY_TYPE = 'data-pipeline';
+
 /** The medallion layers, in pipeline order. @public */
 export const MEDALLION_LAYERS = ['bronze', 'silver', 'gold'] as const;
 

@@ -100,6 +100,24 @@ export interface RunEntry {
   errorHidden?: boolean;
 }
 
+/**
+ * The EventBridge Scheduler schedule of the pipeline that writes the table, named after the
+ * pipeline (`datalake:scheduler:schedule:create`).
+ *
+ * @public
+ */
+export interface PipelineScheduleStatus {
+  /** The schedule's name: the pipeline's. */
+  name: string;
+  /** `cron(…)` or `rate(…)`, as EventBridge Scheduler has it. */
+  expression: string;
+  /** The IANA time zone the expression is evaluated in. */
+  timezone: string;
+  state: 'ENABLED' | 'DISABLED';
+  /** ISO 8601 time of the next invocation; null when disabled or when it will not run again. */
+  nextRunAt: string | null;
+}
+
 /** `GET /v1/runs`: DMS, Glue and Step Functions status of a table, newest first. @public */
 export interface RunsResponse {
   entityRef: string;
@@ -109,7 +127,14 @@ export interface RunsResponse {
     stepFunctions: RunSourceStatus;
     /** CloudWatch Logs, read for the log tails of failed Glue runs. */
     logs: RunSourceStatus;
+    /** EventBridge Scheduler, read for `schedule`. */
+    scheduler: RunSourceStatus;
   };
+  /**
+   * The schedule of the table's pipeline; null when the pipeline has none, or when it could not
+   * be read (then `sources.scheduler` says why).
+   */
+  schedule: PipelineScheduleStatus | null;
   dms: DmsTaskStatus[];
   runs: RunEntry[];
   /** Pass as `cursor` for the next page; absent on the last page. */

@@ -20,7 +20,11 @@ export { TableOverviewCard } from './components/TableOverviewCard';
 export { TableSchemaContent } from './components/TableSchemaContent';
 export { TableSnapshotsContent } from './components/TableSnapshotsContent';
 export { datalakeApiRef, DatalakeClient, type DatalakeApi } from './api';
-export { isDatalakeTable, isIcebergTable } from './isDatalakeTable';
+export {
+  isDataPipeline,
+  isDatalakeTable,
+  isIcebergTable,
+} from './isDatalakeTable';
 export {
   datalakeApi,
   tableOverviewEntityCard,
@@ -37,6 +41,7 @@ export { EntityRunsContent } from './components/EntityRunsContent';
 export { TableStatusCard } from './components/TableStatusCard';
 export { LineageGraph, layoutLineage } from './components/LineageGraph';
 export {
+  pipelineRunsEntityContent,
   tableLineageEntityContent,
   tableRunsEntityContent,
   tableStatusEntityCard,

@@ -1,6 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   DATALAKE_ANNOTATIONS,
+  PIPELINE_ENTITY_TYPE,
   TABLE_ENTITY_TYPES,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 
@@ -26,6 +27,19 @@ export function isDatalakeTable(entity: Entity): boolean {
 export function isIcebergTable(entity: Entity): boolean {
   return (
     isDatalakeTable(entity) && entity.spec?.type === TABLE_ENTITY_TYPES.iceberg
+  );
+}
+
+/**
+ * Whether an entity is a source's pipeline (`Component` of type `data-pipeline`, registered by
+ * the new-ingestion template): the condition for the pipeline's Runs tab.
+ *
+ * @public
+ */
+export function isDataPipeline(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'component' &&
+    entity.spec?.type === PIPELINE_ENTITY_TYPE
   );
 }
 

@@ -11,6 +11,7 @@ import {
   tableLineageEntityContent,
   tableRunsEntityContent,
   tableStatusEntityCard,
+  pipelineRunsEntityContent,
 } from './alpha';
 import {
   accessApprovalsPage,
@@ -60,6 +61,7 @@ export const datalakePlugin = createFrontendPlugin({
     tableSnapshotsEntityContent,
     tableLineageEntityContent,
     tableRunsEntityContent,
+    pipelineRunsEntityContent,
     tableStatusEntityCard,
     tableAccessEntityContent,
     myAccessRequestsPage,

@@ -507,11 +507,15 @@ export function registerDatalakeActions(
       name: 'run-pipeline-now',
       title: 'Run the pipeline of a data lake table now',
       description:
-        "Starts, outside its schedule, the Step Functions pipeline that writes a data lake table: DMS's latest files are merged into bronze, silver and gold. For the table's owners and admins only; refused while the pipeline is already running. Follow the run with get-table-runs.",
+        "Starts, outside its schedule, the Step Functions pipeline that writes a data lake table, or the pipeline of a data-pipeline component (`component:default/<source>-ingestion`): DMS's latest files are merged into bronze, silver and gold. For the table's owners and admins only (for a pipeline, of every table it writes); refused while the pipeline is already running. Follow the run with get-table-runs.",
       attributes: { readOnly: false, destructive: false, idempotent: false },
       schema: {
         input: z =>
-          z.object({ entityRef: z.string().describe('The table entity ref') }),
+          z.object({
+            entityRef: z
+              .string()
+              .describe('The table entity ref, or a data-pipeline component'),
+          }),
         output: z =>
           z.object({
             entityRef: z.string(),

@@ -3,7 +3,8 @@
  * state machine is `datalake-<source id>` and recorded in the table parameter `datalake.pipeline`;
  * the Glue job writing a table is `<pipeline>-<layer>-<glue table>`; the bronze job's
  * `--landing_path` argument is the source's landing root, below which DMS writes
- * `<schema>/<table>/`; DMS tasks of a source are named `dl-<source id>-<task name>`. Lineage and
+ * `<schema>/<table>/`; DMS tasks of a source are named `dl-<source id>-<task name>`; a pipeline's
+ * schedule carries the pipeline's name. Lineage and
  * run status resolve AWS resources from these, never from the browser.
  */
 import {
@@ -16,6 +17,14 @@ import { MysqlTableRef } from './buildLineageGraph';
 /** The state machine of a source when the table parameters do not name it. */
 export function defaultPipelineName(sourceId: string): string {
   return `datalake-${sourceId}`;
+}
+
+/**
+ * The EventBridge Scheduler schedule (default group) that starts a pipeline: the schedule action
+ * (`datalake:scheduler:schedule:create`) names it after the pipeline.
+ */
+export function scheduleNameOf(pipeline: string): string {
+  return pipeline;
 }
 
 /** The Glue job that writes a table of a layer. */

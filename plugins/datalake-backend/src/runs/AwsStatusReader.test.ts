@@ -4,6 +4,11 @@ import {
   ResourceNotFoundException,
   ServiceUnavailableException,
 } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  GetScheduleCommand,
+  ResourceNotFoundException as ScheduleNotFoundException,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -14,6 +19,7 @@ import { AwsStatusReader, tailLines } from './AwsStatusReader';
 import { CoalescingCache } from './CoalescingCache';
 
 const logs = mockClient(CloudWatchLogsClient);
+const scheduler = mockClient(SchedulerClient);
 
 function reader() {
   const config = new ConfigReader({
@@ -95,6 +101,73 @@ describe('AwsStatusReader.errorLogTail', () => {
     await expect(reader().errorLogTail('jr_4')).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: 'ServiceUnavailableException: down',
+    });
+  });
+});
+
+describe('AwsStatusReader.schedule', () => {
+  beforeEach(() => scheduler.reset());
+
+  it('reads a schedule of the default group, once per TTL', async () => {
+    scheduler.on(GetScheduleCommand).resolves({
+      Name: 'datalake-sakila',
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      State: 'ENABLED',
+      CreationDate: new Date('2026-03-01T00:00:00Z'),
+    });
+    const aws = reader();
+    await expect(aws.schedule('datalake-sakila')).resolves.toEqual({
+      name: 'datalake-sakila',
+      expression: 'cron(0 2 * * ? *)',
+      timezone: 'Europe/Berlin',
+      state: 'ENABLED',
+      startDate: null,
+      endDate: null,
+      creationDate: '2026-03-01T00:00:00.000Z',
+    });
+    await aws.schedule('datalake-sakila');
+    expect(scheduler.commandCalls(GetScheduleCommand)).toHaveLength(1);
+    expect(scheduler.commandCalls(GetScheduleCommand)[0].args[0].input).toEqual(
+      { Name: 'datalake-sakila' },
+    );
+  });
+
+  it('takes a schedule without a time zone to be in UTC, and keeps DISABLED', async () => {
+    scheduler.on(GetScheduleCommand).resolves({
+      Name: 'datalake-films',
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'DISABLED',
+      StartDate: new Date('2026-03-01T00:00:00Z'),
+    });
+    await expect(reader().schedule('datalake-films')).resolves.toMatchObject({
+      timezone: 'UTC',
+      state: 'DISABLED',
+      startDate: '2026-03-01T00:00:00.000Z',
+    });
+  });
+
+  it('answers null when the pipeline has no schedule', async () => {
+    scheduler.on(GetScheduleCommand).rejects(
+      new ScheduleNotFoundException({
+        message: 'Schedule datalake-none does not exist.',
+        Message: 'Schedule datalake-none does not exist.',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
+    await expect(reader().schedule('datalake-none')).resolves.toBeNull();
+  });
+
+  it('maps another Scheduler failure to a Backstage error', async () => {
+    // What IAM answers when the backend's role lacks scheduler:GetSchedule.
+    const denied = Object.assign(
+      new Error('User is not authorized to perform: scheduler:GetSchedule'),
+      { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } },
+    );
+    scheduler.on(GetScheduleCommand).rejects(denied);
+    await expect(reader().schedule('datalake-sakila')).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining('scheduler:GetSchedule'),
     });
   });
 });

@@ -18,6 +18,7 @@ import {
   GetTableCommand,
 } from '@aws-sdk/client-glue';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
   GetExecutionHistoryCommand,
   HistoryEvent,
@@ -71,6 +72,18 @@ export interface ExecutionFailure {
   cause: string | null;
   /** The Glue job whose run failed, when the cause is a `glue:startJobRun.sync` job run. */
   jobName?: string | null;
+}
+
+/** An EventBridge Scheduler schedule, with dates as ISO strings. @public */
+export interface ScheduleFacts {
+  name: string;
+  expression: string;
+  /** UTC when the schedule has no time zone. */
+  timezone: string;
+  state: 'ENABLED' | 'DISABLED';
+  startDate: string | null;
+  endDate: string | null;
+  creationDate: string | null;
 }
 
 /** A log line longer than this is cut: a tail is for reading, not for dumping a row batch. */
@@ -214,7 +227,7 @@ function readableCause(cause: string | undefined): string | null {
 }
 
 /**
- * Cached reads of Glue, Step Functions, DMS and S3.
+ * Cached reads of Glue, Step Functions, DMS, S3 and EventBridge Scheduler.
  *
  * @public
  */
@@ -397,6 +410,37 @@ export class AwsStatusReader {
       executionArn: out.executionArn ?? '',
       startDate: iso(out.startDate),
     };
+  }
+
+  /**
+   * A schedule of the default group (where the schedule action creates them), or null when there
+   * is none: a pipeline without a schedule is not an error.
+   */
+  schedule(name: string): Promise<ScheduleFacts | null> {
+    return this.statusCache.get(
+      `aws:v1:scheduler:schedule:${name}`,
+      async () => {
+        const scheduler = await this.clients.scheduler();
+        try {
+          const out = await aws(() =>
+            scheduler.send(new GetScheduleCommand({ Name: name })),
+          );
+          return {
+            name,
+            expression: out.ScheduleExpression ?? '',
+            timezone: out.ScheduleExpressionTimezone || 'UTC',
+            state: out.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+            startDate: iso(out.StartDate),
+            endDate: iso(out.EndDate),
+            creationDate: iso(out.CreationDate),
+          };
+        } catch (e) {
+          assertError(e);
+          if (e.name === NotFoundError.name) return null;
+          throw e;
+        }
+      },
+    );
   }
 
   executionFailure(executionArn: string): Promise<ExecutionFailure> {

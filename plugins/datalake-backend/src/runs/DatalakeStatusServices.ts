@@ -128,7 +128,7 @@ export class DatalakeStatusServices {
     });
     const starter = options.permissions
       ? new PipelineRunStarter({
-          ...{ catalog, logger, runs, aws: reader },
+          ...{ catalog, logger, runs, auth, aws: reader },
           tables: providerTables,
           permissions: options.permissions,
         })

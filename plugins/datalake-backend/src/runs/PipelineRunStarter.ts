@@ -1,14 +1,20 @@
 /*
- * "Run now": starts, outside its schedule, the pipeline that writes a table. The caller names a
- * table entity only; which state machine runs is found on the server (the table's Glue
- * parameters name its pipeline), and the portal's policy decides who may, on the entity.
+ * "Run now": starts, outside its schedule, the pipeline that writes a table, or a pipeline named
+ * by its catalog entity. The caller names an entity only; which state machine runs is found on
+ * the server: a table's Glue parameters name its pipeline, and a pipeline entity (a
+ * `data-pipeline` Component) is only a name, whose tables are the provider-emitted table
+ * entities whose Glue parameters name that pipeline, never the component's annotations, which a
+ * user's repository can set. The portal's policy decides on the table, or on every table of the
+ * pipeline (all must be allowed).
  */
 import {
+  AuthService,
   BackstageCredentials,
   BackstageUserPrincipal,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
   NotAllowedError,
@@ -24,7 +30,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { getTableEntity, normaliseEntityRef } from '../lineage/tableEntities';
 import { AwsStatusReader } from './AwsStatusReader';
-import { RunStatusService } from './RunStatusService';
+import { isPipelineRef, RunStatusService } from './RunStatusService';
 
 /** The execution name: unique, sortable, and saying where it came from. */
 function executionName(now: Date): string {
@@ -42,6 +48,8 @@ export class PipelineRunStarter {
       runs: RunStatusService;
       aws: AwsStatusReader;
       logger: LoggerService;
+      /** Lists a pipeline's tables as the plugin, so that none is left out of the decision. */
+      auth: AuthService;
     },
   ) {}
 
@@ -49,8 +57,17 @@ export class PipelineRunStarter {
     entityRef: string,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<PipelineRunStarted> {
-    const { catalog, tables, permissions, runs, aws, logger } = this.options;
     const ref = normaliseEntityRef(entityRef);
+    return isPipelineRef(ref)
+      ? this.startPipeline(ref, credentials)
+      : this.startTablePipeline(ref, credentials);
+  }
+
+  private async startTablePipeline(
+    ref: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<PipelineRunStarted> {
+    const { catalog, tables, permissions, runs } = this.options;
     // A table the caller cannot see is a 404, before any decision is asked for.
     const table = await getTableEntity(catalog, tables, ref, credentials);
     const [decision] = await permissions.authorize(
@@ -63,9 +80,57 @@ export class PipelineRunStarter {
       );
     }
     const [pipeline] = (await runs.resolveTargets([table])).pipelines;
-    const arn = pipeline ? await aws.stateMachineArn(pipeline) : null;
-    if (!pipeline || !arn) {
+    if (!pipeline) {
       throw new NotFoundError(`No pipeline writes ${ref}`);
+    }
+    return this.startExecution(ref, pipeline, credentials);
+  }
+
+  private async startPipeline(
+    ref: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<PipelineRunStarted> {
+    const { permissions, runs, auth } = this.options;
+    const { pipeline, tables } = await runs.pipelineTables(
+      ref,
+      credentials,
+      await auth.getOwnServiceCredentials(),
+    );
+    if (tables.length === 0) {
+      throw new NotFoundError(
+        `No data lake table is written by pipeline ${pipeline} (${ref})`,
+      );
+    }
+    const tableRefs = tables.map(t => stringifyEntityRef(t));
+    const decisions = await permissions.authorize(
+      tableRefs.map(resourceRef => ({
+        permission: datalakePipelineRunPermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    const denied = tableRefs.filter(
+      (_, i) => decisions[i]?.result !== AuthorizeResult.ALLOW,
+    );
+    if (denied.length > 0) {
+      throw new NotAllowedError(
+        `You may not run pipeline ${pipeline}: it writes ${denied.join(
+          ', ',
+        )}, and running it is for the owners of every table it writes`,
+      );
+    }
+    return this.startExecution(ref, pipeline, credentials);
+  }
+
+  private async startExecution(
+    ref: string,
+    pipeline: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<PipelineRunStarted> {
+    const { aws, logger } = this.options;
+    const arn = await aws.stateMachineArn(pipeline);
+    if (!arn) {
+      throw new NotFoundError(`No pipeline ${pipeline} for ${ref}`);
     }
     // Two clicks, or a click while the schedule's run works, must not start a second run that
     // merges the same files at the same time.

@@ -1,9 +1,11 @@
 /*
  * Answers `GET /v1/runs`: the DMS task, Glue job runs and Step Functions executions behind a
- * table, i.e. of the table and everything upstream of it, newest first. Each AWS service is read
- * independently: one failing marks its source as `error` with the failure named, and the others
- * still answer. AWS resources are resolved from the catalog entity and the names the pipeline
- * actions record (see ../lineage/pipelineConventions.ts), never from the request.
+ * table, i.e. of the table and everything upstream of it, newest first, and the schedule of the
+ * table's pipeline with its next run; or the same for a pipeline entity (a `data-pipeline`
+ * Component) and the tables it writes. Each AWS service is read independently: one failing marks
+ * its source as `error` with the failure named, and the others still answer. AWS resources are
+ * resolved from the catalog entity and the names the pipeline actions record (see
+ * ../lineage/pipelineConventions.ts), never from the request.
  *
  * Errors and log tails quote row values, so they are shown only to callers who may read the data
  * of the table the run writes (`datalake.run.error.read`, see ./runErrorPermission.ts); others
@@ -15,17 +17,21 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
-import { assertError, InputError } from '@backstage/errors';
+import { assertError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
 import {
   DATALAKE_ANNOTATIONS,
   DmsTaskStatus,
   LINEAGE_DEPTH,
+  nextScheduledRun,
+  PIPELINE_ENTITY_TYPE,
+  PipelineScheduleStatus,
   RunEntry,
   RunSourceStatus,
   RUNS_PAGE_SIZE,
   RunsResponse,
+  TABLE_ENTITY_TYPES,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 import { MysqlTableRef } from '../lineage/buildLineageGraph';
 import {
@@ -35,6 +41,7 @@ import {
   FAILED_JOB_STATES,
   jobNameFor,
   recordedLineage,
+  scheduleNameOf,
 } from '../lineage/pipelineConventions';
 import {
   dependsOnRefs,
@@ -44,6 +51,14 @@ import {
 } from '../lineage/tableEntities';
 import { AwsStatusReader } from './AwsStatusReader';
 import { RunErrorAuthorizer } from './runErrorPermission';
+
+/** A pipeline Component's name: `<source id>-ingestion`. */
+const PIPELINE_COMPONENT_NAME = /^([a-z][a-z0-9-]*)-ingestion$/;
+
+/** Whether an entity ref names a Component, which for the runs routes is a pipeline. */
+export function isPipelineRef(ref: string): boolean {
+  return parseEntityRef(ref).kind.toLocaleLowerCase('en-US') === 'component';
+}
 
 /** How many failed executions per request get their history read (GetExecutionHistory). */
 const MAX_FAILURES_EXPLAINED = 10;
@@ -60,6 +75,8 @@ export interface RunTargets {
   /** The table entity each job writes. */
   jobTables: Map<string, Entity>;
   pipelines: string[];
+  /** The pipeline that writes each table. */
+  tablePipelines: Map<Entity, string>;
   mysqlTables: MysqlTableRef[];
   /** Sources whose DMS tasks count when the MySQL tables are unknown. */
   sourceIds: string[];
@@ -159,6 +176,8 @@ export class RunStatusService {
       region: string;
       /** Who may read run errors; without it, every error is hidden. */
       runErrors?: RunErrorAuthorizer;
+      /** The clock the next scheduled run is computed from. */
+      now?: () => Date;
     },
   ) {}
 
@@ -170,19 +189,33 @@ export class RunStatusService {
     const ref = normaliseEntityRef(entityRef);
     const limit = page.limit ?? RUNS_PAGE_SIZE.default;
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-    const root = await getTableEntity(
-      this.options.catalog,
-      this.options.tables,
-      ref,
-      credentials,
-    );
-    const tables = await this.upstreamTables(root, credentials);
-    const targets = await this.resolveTargets(tables);
+    let root: Entity | undefined;
+    let targets: RunTargets;
+    let ownPipeline: string | undefined;
+    if (isPipelineRef(ref)) {
+      // A pipeline entity: the runs of the tables it writes, found from the trusted tables.
+      const found = await this.pipelineTables(ref, credentials, credentials);
+      targets = await this.resolveTargets(found.tables);
+      ownPipeline = found.pipeline;
+    } else {
+      root = await getTableEntity(
+        this.options.catalog,
+        this.options.tables,
+        ref,
+        credentials,
+      );
+      targets = await this.resolveTargets(
+        await this.upstreamTables(root, credentials),
+      );
+      // The table's own pipeline, the one "Run now" starts: its schedule is the table's.
+      ownPipeline = targets.tablePipelines.get(root);
+    }
 
-    const [glue, sfn, dms] = await Promise.all([
+    const [glue, sfn, dms, scheduler] = await Promise.all([
       this.glueRuns(targets.jobNames),
       this.sfnRuns(targets.pipelines),
       this.dmsStatus(targets),
+      this.pipelineSchedule(ownPipeline),
     ]);
     const all = [...glue.runs, ...sfn.runs].sort(compareRuns);
     const start = after ? all.findIndex(r => compareRuns(r, after) > 0) : 0;
@@ -202,13 +235,63 @@ export class RunStatusService {
         glue: glue.status,
         stepFunctions: sfn.status,
         logs,
+        scheduler: scheduler.status,
       },
+      schedule: scheduler.schedule,
       dms: dms.tasks,
       runs,
       ...(rest.length > limit
         ? { nextCursor: encodeCursor(runs[runs.length - 1]) }
         : {}),
       checkedAt: new Date().toISOString(),
+    };
+  }
+
+  /**
+   * The pipeline of a `data-pipeline` Component entity (`<source id>-ingestion`, as the
+   * ingestion template registers it) and the tables it writes: the provider-emitted table
+   * entities of the source whose Glue parameters name the pipeline. Nothing is read from the
+   * component but its name and type, since a user's repository can set its annotations. The
+   * component is read with the caller's credentials (404 when it may not be seen); the tables
+   * with `tableCredentials`, so that a caller deciding to run it is asked about every one.
+   */
+  async pipelineTables(
+    pipelineRef: string,
+    credentials: BackstageCredentials,
+    tableCredentials: BackstageCredentials,
+  ): Promise<{ pipeline: string; tables: Entity[] }> {
+    const { catalog, tables } = this.options;
+    const entity = await catalog.getEntityByRef(pipelineRef, { credentials });
+    const sourceId =
+      entity?.spec?.type === PIPELINE_ENTITY_TYPE
+        ? PIPELINE_COMPONENT_NAME.exec(entity.metadata.name)?.[1]
+        : undefined;
+    if (!sourceId) {
+      throw new NotFoundError(`No data pipeline entity ${pipelineRef}`);
+    }
+    const pipeline = defaultPipelineName(sourceId);
+    const { items } = await catalog.getEntities(
+      {
+        filter: {
+          kind: 'resource',
+          'spec.type': Object.values(TABLE_ENTITY_TYPES),
+        },
+      },
+      { credentials: tableCredentials },
+    );
+    const candidates = items.filter(
+      e =>
+        !!tables.identify(e) &&
+        typeof e.spec?.system === 'string' &&
+        parseEntityRef(e.spec.system, { defaultKind: 'system' }).name ===
+          sourceId,
+    );
+    const targets = await this.resolveTargets(candidates);
+    return {
+      pipeline,
+      tables: candidates.filter(
+        e => targets.tablePipelines.get(e) === pipeline,
+      ),
     };
   }
 
@@ -241,6 +324,7 @@ export class RunStatusService {
     const jobNames = new Set<string>();
     const jobTables = new Map<string, Entity>();
     const pipelines = new Set<string>();
+    const tablePipelines = new Map<Entity, string>();
     const sourceIds = new Set<string>();
     const mysqlTables = new Map<string, MysqlTableRef>();
     await Promise.all(
@@ -271,6 +355,7 @@ export class RunStatusService {
         if (sourceId) sourceIds.add(sourceId);
         if (!pipeline) return;
         pipelines.add(pipeline);
+        tablePipelines.set(entity, pipeline);
         const job = jobNameFor(pipeline, layer, glue.table);
         if (job) {
           jobNames.add(job);
@@ -285,6 +370,7 @@ export class RunStatusService {
       jobNames: [...jobNames].sort(),
       jobTables,
       pipelines: [...pipelines].sort(),
+      tablePipelines,
       mysqlTables: [...mysqlTables.values()],
       sourceIds: [...sourceIds].sort(),
     };
@@ -300,7 +386,8 @@ export class RunStatusService {
     context: {
       writes: RunWrites;
       targets: RunTargets;
-      root: Entity;
+      /** The table viewed; none for a pipeline. */
+      root?: Entity;
       credentials: BackstageCredentials;
     },
   ): Promise<{ runs: RunEntry[]; logs: RunSourceStatus }> {
@@ -313,7 +400,8 @@ export class RunStatusService {
     const runs = await Promise.all(
       page.map(async run => {
         const jobName = context.writes.get(run)?.jobName;
-        // A failure that names no job (a state that is not a Glue run) belongs to the table viewed.
+        // A failure that names no job (a state that is not a Glue run) belongs to the table viewed,
+        // and is hidden on a pipeline's page.
         const table =
           jobName === undefined || jobName === null
             ? context.root
@@ -435,6 +523,56 @@ export class RunStatusService {
       }),
     );
     return { runs, writes, status: sourceStatus('Step Functions', failures) };
+  }
+
+  /**
+   * The pipeline's EventBridge Scheduler schedule and when it runs next. None is `null`, not an
+   * error; a failure to read it is named in the `scheduler` source and costs only the schedule.
+   */
+  private async pipelineSchedule(pipeline: string | undefined): Promise<{
+    schedule: PipelineScheduleStatus | null;
+    status: RunSourceStatus;
+  }> {
+    if (!pipeline) return { schedule: null, status: { status: 'ok' } };
+    const name = scheduleNameOf(pipeline);
+    try {
+      const facts = await this.options.aws.schedule(name);
+      if (!facts) return { schedule: null, status: { status: 'ok' } };
+      let nextRunAt: string | null = null;
+      if (facts.state === 'ENABLED') {
+        const date = (value: string | null) =>
+          value ? new Date(value) : undefined;
+        nextRunAt =
+          nextScheduledRun(
+            {
+              expression: facts.expression,
+              timezone: facts.timezone,
+              startDate: date(facts.startDate),
+              endDate: date(facts.endDate),
+              createdAt: date(facts.creationDate),
+            },
+            this.options.now?.() ?? new Date(),
+          )?.toISOString() ?? null;
+      }
+      return {
+        schedule: {
+          name,
+          expression: facts.expression,
+          timezone: facts.timezone,
+          state: facts.state,
+          nextRunAt,
+        },
+        status: { status: 'ok' },
+      };
+    } catch (e) {
+      assertError(e);
+      return {
+        schedule: null,
+        status: sourceStatus('EventBridge Scheduler', [
+          `${name}: ${e.message}`,
+        ]),
+      };
+    }
   }
 
   private async dmsStatus(targets: RunTargets) {

@@ -1,6 +1,8 @@
 /*
- * `GET /v1/runs?entityRef=…&limit=&cursor=`: DMS, Glue and Step Functions status of a table.
- * `POST /v1/runs/start {entityRef}`: "Run now", the table's pipeline started outside its schedule.
+ * `GET /v1/runs?entityRef=…&limit=&cursor=`: DMS, Glue and Step Functions status of a table, or
+ * of a pipeline entity's tables, and the pipeline's schedule with its next run.
+ * `POST /v1/runs/start {entityRef}`: "Run now", the table's pipeline, or a pipeline entity's,
+ * started outside its schedule.
  */
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -35,6 +35,20 @@ import {
 jest.setTimeout(180_000);
 
 const SILVER_RENTAL = 'resource:default/sakila_silver.rental';
+const PIPELINE = 'component:default/sakila-ingestion';
+
+/** The pipeline entity the new-ingestion template registers (its annotations are not read). */
+const PIPELINE_ENTITY: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'sakila-ingestion', namespace: 'default' },
+  spec: {
+    type: 'data-pipeline',
+    lifecycle: 'production',
+    owner: 'group:default/data-engineering',
+    system: 'system:default/sakila',
+  },
+};
 
 let running: RunningEmulator;
 let entities: Entity[];
@@ -70,7 +84,7 @@ function app(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
     cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
       `datalake-${randomUUID()}`,
     ),
-    catalog: catalogServiceMock({ entities }),
+    catalog: catalogServiceMock({ entities: [...entities, PIPELINE_ENTITY] }),
     auth: mockServices.auth(),
     permissions,
   });
@@ -230,5 +244,80 @@ describe('POST /v1/runs/start', () => {
       .post('/v1/runs/start')
       .send({ entityRef: 'x'.repeat(5_000) });
     expect(tooLarge.status).toBe(413);
+  });
+
+  it("starts a pipeline entity's pipeline, asking on every table whose Glue parameters name it", async () => {
+    const { server, permissions } = app(AuthorizeResult.ALLOW);
+    const started = await request(server)
+      .post('/v1/runs/start')
+      .send({ entityRef: PIPELINE });
+    expect(started.status).toBe(202);
+    try {
+      expect(started.body).toMatchObject({
+        entityRef: PIPELINE,
+        pipeline: 'datalake-sakila',
+      });
+      const sakilaTables = entities
+        .filter(
+          e =>
+            e.kind === 'Resource' &&
+            e.spec?.type === 'iceberg-table' &&
+            e.spec?.system === 'system:default/sakila',
+        )
+        .map(e => stringifyEntityRef(e))
+        .sort();
+      expect(sakilaTables).toContain(SILVER_RENTAL);
+      expect(permissions.authorize).toHaveBeenCalledTimes(1);
+      const asked = permissions.authorize.mock.calls[0][0];
+      expect(
+        asked.every(r => r.permission === datalakePipelineRunPermission),
+      ).toBe(true);
+      expect(
+        asked.map(r => (r as { resourceRef: string }).resourceRef).sort(),
+      ).toEqual(sakilaTables);
+
+      const runs = await request(server)
+        .get('/v1/runs')
+        .query({ entityRef: PIPELINE, limit: 100 });
+      expect(runs.status).toBe(200);
+      expect(
+        runs.body.runs.filter(
+          (r: any) =>
+            r.source === 'stepFunctions' && r.id === started.body.executionName,
+        ),
+      ).toHaveLength(1);
+      expect(runs.body.schedule).toMatchObject({
+        name: 'datalake-sakila',
+        state: 'ENABLED',
+      });
+    } finally {
+      await new SFNClient({
+        endpoint: running.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      })
+        .send(
+          new StopExecutionCommand({ executionArn: started.body.executionArn }),
+        )
+        .catch(() => undefined);
+    }
+  });
+
+  it('refuses a pipeline entity when one of its tables is denied', async () => {
+    const { server, permissions } = app(AuthorizeResult.ALLOW);
+    permissions.authorize.mockImplementation(
+      async requests =>
+        requests.map(r => ({
+          result:
+            (r as { resourceRef: string }).resourceRef === SILVER_RENTAL
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })) as any,
+    );
+    const res = await request(server)
+      .post('/v1/runs/start')
+      .send({ entityRef: PIPELINE });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(SILVER_RENTAL);
   });
 });

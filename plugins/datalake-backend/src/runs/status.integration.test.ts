@@ -218,7 +218,19 @@ describe('run status against the seeded lake', () => {
       glue: { status: 'ok' },
       stepFunctions: { status: 'ok' },
       logs: { status: 'ok' },
+      scheduler: { status: 'ok' },
     });
+    // The seed's nightly schedule of the pipeline, read from the emulator's Scheduler.
+    expect(body.schedule).toMatchObject({
+      name: 'datalake-sakila',
+      expression: 'cron(0 2 * * ? *)',
+      timezone: 'UTC',
+      state: 'ENABLED',
+    });
+    const nextRun = Date.parse(body.schedule!.nextRunAt!);
+    expect(new Date(nextRun).toISOString()).toMatch(/T02:00:00\.000Z$/);
+    expect(nextRun - Date.now()).toBeGreaterThan(0);
+    expect(nextRun - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
     const failedExecution = body.runs.find(
       r => r.source === 'stepFunctions' && r.status === 'failed',
     );

@@ -1,3 +1,4 @@
 export * from './typeMapping';
 export * from './naming';
 export * from './spec';
+export * from './scheduleExpressions';

@@ -7,7 +7,9 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { legacyCsvEntity, rentalEntity } from '../testing/tables';
 import {
+  pipelineRunsEntityContent,
   tableOverviewEntityCard,
+  tableRunsEntityContent,
   tableSchemaEntityContent,
   tableSnapshotsEntityContent,
 } from '.';
@@ -60,5 +62,28 @@ describe('entity extensions', () => {
       true,
       false,
     ]);
+  });
+
+  it('adds a Runs tab on data pipelines, apart from the Runs tab of tables', () => {
+    const pipeline: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'sakila-ingestion' },
+      spec: { type: 'data-pipeline' },
+    };
+    const runs = createExtensionTester(pipelineRunsEntityContent);
+    expect(runs.get(coreExtensionData.routePath)).toBe('/runs');
+    expect(runs.get(EntityContentBlueprint.dataRefs.title)).toBe('Runs');
+    const filter = runs.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect([pipeline, service, rentalEntity, database].map(filter)).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
+    const tableRuns = createExtensionTester(tableRunsEntityContent).get(
+      EntityContentBlueprint.dataRefs.filterFunction,
+    )!;
+    expect([pipeline, rentalEntity].map(tableRuns)).toEqual([false, true]);
   });
 });

@@ -5,6 +5,7 @@ export {
   tableSnapshotsEntityContent,
 } from './entityContents';
 export {
+  pipelineRunsEntityContent,
   tableLineageEntityContent,
   tableRunsEntityContent,
   tableStatusEntityCard,

@@ -2,7 +2,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { isDatalakeTable } from '../isDatalakeTable';
+import { isDataPipeline, isDatalakeTable } from '../isDatalakeTable';
 
 /** The "Lineage" tab on table entities. @public */
 export const tableLineageEntityContent = EntityContentBlueprint.make({
@@ -25,6 +25,23 @@ export const tableRunsEntityContent = EntityContentBlueprint.make({
     path: '/runs',
     title: 'Runs',
     filter: isDatalakeTable,
+    loader: () =>
+      import('../components/EntityRunsContent').then(m => (
+        <m.EntityRunsContent />
+      )),
+  },
+});
+
+/**
+ * The "Runs" tab on pipeline entities (`data-pipeline` components): the executions of the
+ * pipeline and of the jobs writing its tables, with Run now. @public
+ */
+export const pipelineRunsEntityContent = EntityContentBlueprint.make({
+  name: 'pipeline-runs',
+  params: {
+    path: '/runs',
+    title: 'Runs',
+    filter: isDataPipeline,
     loader: () =>
       import('../components/EntityRunsContent').then(m => (
         <m.EntityRunsContent />

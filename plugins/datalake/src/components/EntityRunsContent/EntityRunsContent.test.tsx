@@ -23,7 +23,9 @@ const response: RunsResponse = {
     glue: { status: 'ok' },
     stepFunctions: { status: 'ok' },
     logs: { status: 'ok' },
+    scheduler: { status: 'ok' },
   },
+  schedule: null,
   dms: [],
   runs: [
     {
@@ -88,6 +90,52 @@ describe('EntityRunsContent', () => {
     expect(api.getRuns).toHaveBeenCalledWith(
       'resource:default/sakila-silver-rental',
     );
+  });
+
+  it("says when the table's pipeline runs next, or that it is disabled or has no schedule", async () => {
+    const api = mockDatalakeApi();
+    const hourly = {
+      name: 'datalake-sakila',
+      expression: 'cron(0 * * * ? *)',
+      timezone: 'UTC',
+      state: 'ENABLED' as const,
+      // A little past 42 minutes, so that the time the test takes does not round it down.
+      nextRunAt: new Date(Date.now() + 42 * 60_000 + 20_000).toISOString(),
+    };
+    api.getRuns
+      .mockResolvedValueOnce({ ...response, schedule: hourly })
+      .mockResolvedValueOnce({
+        ...response,
+        schedule: { ...hourly, state: 'DISABLED', nextRunAt: null },
+      })
+      .mockResolvedValueOnce(response);
+    const tree = (entityName: string) => (
+      <TestApiProvider
+        apis={[
+          [datalakeApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <EntityProvider
+          entity={{
+            ...rentalEntity,
+            metadata: { ...rentalEntity.metadata, name: entityName },
+          }}
+        >
+          <EntityRunsContent />
+        </EntityProvider>
+      </TestApiProvider>
+    );
+    const { rerender } = await renderInTestApp(tree('a'));
+    expect(
+      await screen.findByText(
+        'Next run: in 42 minutes (cron(0 * * * ? *), UTC)',
+      ),
+    ).toBeInTheDocument();
+    rerender(tree('b'));
+    expect(await screen.findByText('Schedule disabled')).toBeInTheDocument();
+    rerender(tree('c'));
+    expect(await screen.findByText('No schedule')).toBeInTheDocument();
   });
 
   it("shows the tail of a failed run's error log in a collapsed monospace block", async () => {
@@ -204,6 +252,39 @@ describe('EntityRunsContent', () => {
       expect(
         await screen.findByText('Pipeline datalake-sakila is already running'),
       ).toBeInTheDocument();
+    });
+
+    it('starts the pipeline viewed on a pipeline entity, and names the tables in its refusal', async () => {
+      const pipeline = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'sakila-ingestion', namespace: 'default' },
+        spec: {
+          type: 'data-pipeline',
+          owner: 'group:default/data-engineering',
+        },
+      };
+      const api = await renderWith(AuthorizeResult.ALLOW, pipeline);
+      expect(api.getRuns).toHaveBeenCalledWith(
+        'component:default/sakila-ingestion',
+      );
+      api.startPipelineRun.mockRejectedValue(
+        new Error(
+          'You may not run pipeline datalake-sakila: it writes resource:default/sakila_gold.payments',
+        ),
+      );
+      const button = await screen.findByRole('button', { name: 'Run now' });
+      await waitFor(() => expect(button).toBeEnabled());
+      expect(button).toHaveAttribute('title', 'Start this pipeline now');
+      fireEvent.click(button);
+      expect(
+        await screen.findByText(
+          /it writes resource:default\/sakila_gold.payments/,
+        ),
+      ).toBeInTheDocument();
+      expect(api.startPipelineRun).toHaveBeenCalledWith(
+        'component:default/sakila-ingestion',
+      );
     });
 
     it('is not for those who do not own the table', async () => {

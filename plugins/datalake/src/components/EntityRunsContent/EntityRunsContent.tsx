@@ -24,8 +24,10 @@ import Typography from '@material-ui/core/Typography';
 import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { datalakeApiRef } from '../../api';
+import { isDataPipeline } from '../../isDatalakeTable';
 import { errorMessage } from '../../hooks/errorMessage';
 import { formatCount, relativeTime } from '../../hooks/format';
+import { PipelineSchedule } from '../PipelineSchedule';
 import { formatDuration } from './formatDuration';
 import { RunError } from './RunError';
 import { RunStatusChip } from './RunStatusChip';
@@ -150,12 +152,28 @@ function Runs(props: { runs: RunEntry[] }) {
   );
 }
 
+function runNowTitle(pipeline: boolean, allowed: boolean): string {
+  if (pipeline) {
+    return allowed
+      ? 'Start this pipeline now'
+      : 'Only the owners of every table the pipeline writes can run it';
+  }
+  return allowed
+    ? 'Start the pipeline that writes this table now'
+    : "Only the table's owners can run its pipeline";
+}
+
 /**
- * "Run now": starts the table's pipeline outside its schedule, for those the policy lets (the
- * table's owners and admins); others see why the button is not for them.
+ * "Run now": starts the table's pipeline, or the pipeline viewed, outside its schedule, for those
+ * the policy lets (the table's owners and admins; for a pipeline, the server asks on every table
+ * it writes); others see why the button is not for them.
  */
-function RunNow(props: { entityRef: string; onStarted: () => void }) {
-  const { entityRef, onStarted } = props;
+function RunNow(props: {
+  entityRef: string;
+  pipeline: boolean;
+  onStarted: () => void;
+}) {
+  const { entityRef, pipeline, onStarted } = props;
   const api = useApi(datalakeApiRef);
   const { allowed, loading } = usePermission({
     permission: datalakePipelineRunPermission,
@@ -187,11 +205,7 @@ function RunNow(props: { entityRef: string; onStarted: () => void }) {
         color="primary"
         disabled={loading || !allowed || state.kind === 'starting'}
         onClick={start}
-        title={
-          allowed
-            ? 'Start the pipeline that writes this table now'
-            : "Only the table's owners can run its pipeline"
-        }
+        title={runNowTitle(pipeline, allowed)}
       >
         Run now
       </Button>
@@ -216,14 +230,16 @@ function RunNow(props: { entityRef: string; onStarted: () => void }) {
 }
 
 /**
- * The "Runs" tab of a table: the DMS task feeding it, and the Glue job runs and Step Functions
- * executions of it and its upstream tables, newest first.
+ * The "Runs" tab of a table: when its pipeline runs next, the DMS task feeding it, and the Glue
+ * job runs and Step Functions executions of it and its upstream tables, newest first. On a
+ * pipeline entity, the same for the pipeline and the tables it writes.
  *
  * @public
  */
 export function EntityRunsContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
+  const pipeline = isDataPipeline(entity);
   const api = useApi(datalakeApiRef);
   const [more, setMore] = useState<RunEntry[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
@@ -245,7 +261,7 @@ export function EntityRunsContent() {
 
   return (
     <InfoCard title="Runs" subheader="DMS, Glue and Step Functions">
-      <RunNow entityRef={entityRef} onStarted={retry} />
+      <RunNow entityRef={entityRef} pipeline={pipeline} onStarted={retry} />
       {loading && <Progress />}
       {error && (
         <WarningPanel
@@ -259,6 +275,9 @@ export function EntityRunsContent() {
       {value && (
         <>
           <SourceErrors sources={value.sources} />
+          <Typography variant="body2" paragraph>
+            <PipelineSchedule runs={value} />
+          </Typography>
           <DmsTasks tasks={value.dms} />
           {value.runs.length === 0 ? (
             <Typography>No runs yet.</Typography>

@@ -18,10 +18,11 @@ import { relativeTime } from '../../hooks/format';
 import { isIcebergTable } from '../../isDatalakeTable';
 import { RunStatusChip } from '../EntityRunsContent';
 import { formatDuration } from '../EntityRunsContent/formatDuration';
+import { PipelineSchedule } from '../PipelineSchedule';
 
 /**
- * The status card of a table's overview: its latest run and its freshness against the SLA
- * declared in the `datalake-portal.io/freshness-sla` annotation.
+ * The status card of a table's overview: its latest run, its pipeline's next scheduled run, and
+ * its freshness against the SLA declared in the `datalake-portal.io/freshness-sla` annotation.
  *
  * @public
  */
@@ -73,6 +74,9 @@ export function TableStatusCard() {
     );
   }
 
+  let scheduleNode: React.ReactNode = runs.loading ? '…' : '—';
+  if (runs.value) scheduleNode = <PipelineSchedule runs={runs.value} />;
+
   return (
     <InfoCard title="Pipeline status">
       {runs.error && (
@@ -85,6 +89,7 @@ export function TableStatusCard() {
       <StructuredMetadataTable
         metadata={{
           'Last run': lastRunText,
+          Schedule: scheduleNode,
           'Last data change': freshnessText,
           'Freshness SLA': sla ?? 'None declared',
         }}

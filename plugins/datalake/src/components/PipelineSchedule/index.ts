@@ -1,0 +1,1 @@
+export { PipelineSchedule, scheduleText } from './PipelineSchedule';
