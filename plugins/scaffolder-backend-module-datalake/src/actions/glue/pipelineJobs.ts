@@ -22,6 +22,8 @@ export type PipelineJob = {
   /** The table the job writes (gold: the gold table). */
   table: string;
   spec: PipelineSpec;
+  /** The jobs of the pipeline whose tables this job reads: a silver job its bronze job, a gold job its upstream silver jobs. */
+  after: string[];
 };
 
 /** @public */
@@ -49,6 +51,7 @@ export function pipelineJobs(
       layer: 'bronze' as const,
       table: spec.bronze.table,
       spec,
+      after: [],
     })),
     ...pipeline.specs.map(spec => ({
       name: name('silver', spec.silver.table),
@@ -56,6 +59,7 @@ export function pipelineJobs(
       layer: 'silver' as const,
       table: spec.silver.table,
       spec,
+      after: [name('bronze', spec.bronze.table)],
     })),
     ...pipeline.gold.map(gold => ({
       name: name('gold', gold.table),
@@ -63,6 +67,14 @@ export function pipelineJobs(
       layer: 'gold' as const,
       table: gold.table,
       spec: goldJobSpec(pipeline, gold),
+      // Upstream tables of other pipelines are not this execution's to wait for.
+      after: pipeline.specs
+        .filter(s =>
+          gold.upstreamTables.includes(
+            `${s.silver.database}.${s.silver.table}`,
+          ),
+        )
+        .map(s => name('silver', s.silver.table)),
     })),
     ...(options.maintenance
       ? pipeline.specs.map(spec => ({
@@ -71,6 +83,7 @@ export function pipelineJobs(
           layer: 'maintenance' as const,
           table: spec.bronze.table,
           spec: maintenanceSpec(pipeline, spec),
+          after: [],
         }))
       : []),
   ];

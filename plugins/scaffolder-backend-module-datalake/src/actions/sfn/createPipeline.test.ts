@@ -86,12 +86,15 @@ describe('datalake:sfn:pipeline:create', () => {
       'Bronze',
       'Silver',
       'Gold',
+      'CheckOutcomes',
       'PipelineSucceeded',
       'PipelineFailed',
     ]);
     const branchJobs = (stage: string) =>
       definition.States[stage].Branches.map(
-        (b: any) => b.States[b.StartAt].Parameters.JobName,
+        (b: any) =>
+          (Object.values(b.States) as any[]).find(st => st.Type === 'Task')
+            .Parameters.JobName,
       );
     expect(branchJobs('Bronze')).toEqual([
       'datalake-sakila-bronze-rental',
@@ -103,7 +106,41 @@ describe('datalake:sfn:pipeline:create', () => {
     ]);
     expect(branchJobs('Gold')).toEqual(['datalake-sakila-gold-film_rentals']);
     expect(definition.States.Bronze.Next).toBe('Silver');
-    expect(definition.States.Gold.Next).toBe('PipelineSucceeded');
+    expect(definition.States.Gold.Next).toBe('CheckOutcomes');
+    // A failed job run is its branch's outcome, so the other tables' branches go on.
+    const rentalSilver = definition.States.Silver.Branches[0].States;
+    expect(rentalSilver['datalake-sakila-silver-rental'].Catch).toEqual([
+      {
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.error',
+        Next: 'datalake-sakila-silver-rental failed',
+      },
+    ]);
+    // A silver job is skipped when its bronze job failed; gold when any upstream silver job did.
+    // (toMatchObject: the ASL validator above fills in QueryLanguage.)
+    expect(rentalSilver['datalake-sakila-silver-rental check']).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        {
+          Variable: '$.outcomes.Bronze[0].failed',
+          BooleanEquals: true,
+          Next: 'datalake-sakila-silver-rental skipped',
+        },
+      ],
+      Default: 'datalake-sakila-silver-rental',
+    });
+    expect(
+      definition.States.Gold.Branches[0].States[
+        'datalake-sakila-gold-film_rentals check'
+      ].Choices[0].Or,
+    ).toEqual([
+      { Variable: '$.outcomes.Silver[0].failed', BooleanEquals: true },
+      { Variable: '$.outcomes.Silver[1].failed', BooleanEquals: true },
+    ]);
+    expect(definition.States.CheckOutcomes.Choices[0].Or).toHaveLength(5);
+    expect(definition.States.CheckOutcomes.Choices[0].Next).toBe(
+      'PipelineFailed',
+    );
     expect(definition.States.Silver.Catch).toEqual([
       {
         ErrorEquals: ['States.ALL'],
@@ -152,6 +189,7 @@ describe('datalake:sfn:pipeline:create', () => {
     expect(Object.keys(definition.States)).toEqual([
       'Bronze',
       'Silver',
+      'CheckOutcomes',
       'PipelineSucceeded',
       'PipelineFailed',
     ]);
