@@ -3,7 +3,10 @@
 Reads the DMS files of one table that were not applied yet (full-load LOAD* files, then CDC files, all
 under <landing>/<schema>/<table>/),
 keeps the last change per key and merges it into the bronze Iceberg table. The names of the applied
-files are written into the same Iceberg commit (snapshot summary), so a rerun applies nothing twice.
+files, and the modification times of the full-load files, are written into the same Iceberg commit
+(snapshot summary), so a rerun applies nothing twice. A full-load file rewritten under a name already
+applied (a DMS table reload) makes the run rebuild the table from the new full load and the CDC files
+after it, in one MERGE that also deletes the rows the new full load no longer holds (plan_batch).
 
 Job arguments: --catalog, --landing_path (overrides the generated one), --clock_skew_minutes.
 """
@@ -12,6 +15,8 @@ Job arguments: --catalog, --landing_path (overrides the generated one), --clock_
 GENERATED = __GENERATED__
 
 FULL_LOAD_FILE = re.compile(r"^LOAD[0-9A-F]{8}\.")
+# Name -> modification time (ms since the epoch) of every full-load file applied, as of the commit.
+FULL_LOAD_FILES_PROPERTY = "datalake.full-load-files"
 
 
 def list_landing_files(spark, root, schema, table, extension):
@@ -47,6 +52,7 @@ def list_landing_files(spark, root, schema, table, extension):
                 "phase": "full-load" if full_load else "cdc",
                 "base": file_name,
                 "modified": datetime.fromtimestamp(status.getModificationTime() / 1000.0, timezone.utc),
+                "modified_ms": int(status.getModificationTime()),
             }
         )
     # CDC file names are commit timestamps, so name order is commit order across date folders.
@@ -54,16 +60,61 @@ def list_landing_files(spark, root, schema, table, extension):
 
 
 def already_applied(spark, table, clock_skew):
-    """Files recorded in retained snapshots, and the time before which every file was seen."""
+    """Files recorded in retained snapshots, the time before which every file was seen, and the
+    modification times of the applied full-load files (the latest commit's map: every commit carries
+    the whole map, so it outlives snapshot expiry)."""
     applied = set()
     seen_before = None
+    full_loads = {}
     for _, summary in snapshot_summaries(spark, table):
         if APPLIED_FILES_PROPERTY in summary:
             applied.update(json.loads(summary[APPLIED_FILES_PROPERTY]))
         if LISTED_AT_PROPERTY in summary:
             listed_at = datetime.fromisoformat(summary[LISTED_AT_PROPERTY]) - clock_skew
             seen_before = listed_at if seen_before is None else max(seen_before, listed_at)
-    return applied, seen_before
+        if FULL_LOAD_FILES_PROPERTY in summary:
+            full_loads = json.loads(summary[FULL_LOAD_FILES_PROPERTY])
+    return applied, seen_before, full_loads
+
+
+def plan_batch(files, applied, full_loads, seen_before, margin_ms):
+    """The files of this run, as planBronzeBatch in the renderer chooses them for the DuckDB replay.
+
+    No reload: the files not applied yet, merged incrementally. A full-load file whose recorded
+    modification time differs from its present one is a table reload (DMS ReloadTables writes the new
+    full load under the same LOAD names and leaves the old CDC files): the run rebuilds the table
+    from every file modified at or after the first rewritten full-load file, less margin_ms, applied
+    or not (the new full load and the CDC after it); older files are contained in the new full load.
+    The times all come from the landing store's clock (S3 LastModified), so the job's clock skew does
+    not enter; the margin covers the CDC file DMS was writing when the reload's snapshot began, and
+    errs towards reading more (replaying a change the load holds is harmless, missing one is not).
+    """
+    pending = [f for f in files if f["name"] not in applied
+               and (seen_before is None or f["modified"] >= seen_before)]
+    reloaded = [f for f in files if f["phase"] == "full-load" and f["name"] in full_loads
+                and full_loads[f["name"]] != f["modified_ms"]]
+    if not reloaded:
+        return {"reload": False, "read": pending, "record": pending, "reloaded": []}
+    since = min(f["modified_ms"] for f in reloaded) - margin_ms
+    reloaded_names = set(f["name"] for f in reloaded)
+    return {
+        "reload": True,
+        "read": [f for f in files if f["modified_ms"] >= since],
+        "record": [f for f in files if f in pending or f["name"] in reloaded_names],
+        "reloaded": reloaded,
+    }
+
+
+def full_load_times(files, applied, full_loads, record):
+    """The map the commit records: the previous one, with the present time of every listed full-load
+    file this commit or an earlier one applied (files applied before times were recorded get their
+    present time as the baseline)."""
+    recorded = set(f["name"] for f in record)
+    times = dict(full_loads)
+    for f in files:
+        if f["phase"] == "full-load" and (f["name"] in applied or f["name"] in recorded):
+            times[f["name"]] = f["modified_ms"]
+    return times
 
 
 def read_csv_file(spark, file, gen):
@@ -159,7 +210,8 @@ def main(argv):
     listed_at = utc_now()
     files = list_landing_files(spark, args.landing_path or gen["landing_path"], gen["source_schema"],
                                gen["source_table"], "." + gen["format"])
-    applied, seen_before = already_applied(spark, target, timedelta(minutes=int(args.clock_skew_minutes)))
+    clock_skew = timedelta(minutes=int(args.clock_skew_minutes))
+    applied, seen_before, full_loads = already_applied(spark, target, clock_skew)
     if not files and not applied:
         # A bronze table that never received a file, over a landing folder with none: the endpoint's
         # bucket folder or the table's schema is not where DMS writes. Passing would hide it.
@@ -167,31 +219,38 @@ def main(argv):
              "and that the task replicates {}.{}".format(
                  gen["format"], (args.landing_path or gen["landing_path"]).rstrip("/"),
                  gen["source_schema"], gen["source_table"], gen["source_schema"], gen["source_table"]))
-    pending = [f for f in files if f["name"] not in applied
-               and (seen_before is None or f["modified"] >= seen_before)]
-    if not pending:
+    batch = plan_batch(files, applied, full_loads, seen_before, int(clock_skew.total_seconds() * 1000))
+    if not batch["record"]:
         print("nothing to apply: {} file(s) already applied".format(len(files)))
         return
-    read_raw(spark, pending, gen).createOrReplaceTempView("landing_raw")
+    read_raw(spark, batch["read"], gen).createOrReplaceTempView("landing_raw")
     check_casts(spark, gen)
     changes = spark.sql(gen["change_projection_sql"])
     missing_key = changes.where(" OR ".join("`{}` IS NULL".format(k.replace("`", "``")) for k in gen["key"]))
     if missing_key.limit(1).count() > 0:
         fail("change rows without a key value: {}".format(missing_key.limit(5).collect()))
     changes.createOrReplaceTempView("landing_changes")
-    names = [f["name"] for f in pending]
+    names = [f["name"] for f in batch["record"]]
+    times = full_load_times(files, applied, full_loads, batch["record"])
+    merge_sql = gen["reload_merge_sql"] if batch["reload"] else gen["merge_sql"]
     before = current_snapshot_id(spark, target)
     run_with_commit_properties(
         spark,
-        {APPLIED_FILES_PROPERTY: json.dumps(names), LISTED_AT_PROPERTY: listed_at.isoformat()},
-        lambda: spark.sql(render(gen["merge_sql"], args.catalog)),
+        {APPLIED_FILES_PROPERTY: json.dumps(names), LISTED_AT_PROPERTY: listed_at.isoformat(),
+         FULL_LOAD_FILES_PROPERTY: json.dumps(times, sort_keys=True)},
+        lambda: spark.sql(render(merge_sql, args.catalog)),
     )
     after = current_snapshot_id(spark, target)
     if after != before:
         summary = dict(snapshot_summaries(spark, target))[after]
         if json.loads(summary.get(APPLIED_FILES_PROPERTY, "[]")) != names:
             fail("snapshot {} does not record its landing files; check the Iceberg runtime".format(after))
-    print("applied {} file(s) to {}".format(len(names), target))
+    if batch["reload"]:
+        print("rebuilt {} from the reloaded full load ({}): read {} file(s), recorded {} file(s), "
+              "snapshot {}".format(target, ", ".join(f["name"] for f in batch["reloaded"]),
+                                   len(batch["read"]), len(names), after))
+    else:
+        print("applied {} file(s) to {}".format(len(names), target))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,15 @@ import { buildPipelineSpec } from '../sql/buildPipelineSpec';
 import { parseMysqlDdl } from '../sql/mysqlDdl';
 import { DuckDbBronzeReplay } from './DuckDbBronzeReplay';
 import { listLandingFiles } from './landingFiles';
-import { asOneDmsTaskLayout, writeLanding } from './testing';
+import {
+  RELOAD_DDL,
+  RELOAD_EXPECTED,
+  asOneDmsTaskLayout,
+  reloadScenario,
+  writeLanding,
+  writeLandingAt,
+  writeReloadBatch,
+} from './testing';
 
 /** The game fixture, in the two-task layout it was published in (see its README). */
 const GAME_FIXTURE = path.resolve(
@@ -282,6 +290,7 @@ describe('DuckDbBronzeReplay CDC semantics', () => {
       appliedFiles: [],
       skippedFiles: (await files()).map(f => f.name),
       changeRows: 0,
+      reload: false,
     });
     expect(await replay.rowsJson()).toEqual(after);
 
@@ -363,5 +372,121 @@ describe('DuckDbBronzeReplay CDC semantics', () => {
       { id: 2, raw: null },
       { id: 3, raw: '' },
     ]);
+  });
+});
+
+describe('DuckDbBronzeReplay on a DMS table reload', () => {
+  const now = Date.now();
+
+  async function reloadReplay() {
+    const landing = await writeLanding({});
+    const spec = buildPipelineSpec(parseMysqlDdl(RELOAD_DDL)[0], {
+      schema: 'shop',
+      landingPath: landing,
+      format: 'csv',
+      timestampColumn: 'ts',
+    });
+    const replay = await DuckDbBronzeReplay.create(connection, spec);
+    const files = () => listLandingFiles(landing, 'shop', 'items', 'csv');
+    return { landing, replay, files };
+  }
+
+  it('rebuilds the table from the new full load and the CDC after it: deletes, updates, re-inserts', async () => {
+    const { landing, replay, files } = await reloadReplay();
+    const [initial, reload] = reloadScenario(now);
+    await writeReloadBatch(landing, initial);
+    const first = await replay.apply(await files());
+    expect(first.reload).toBe(false);
+    expect(await replay.rowsJson()).toEqual([
+      { id: 1, name: 'a', price: '1.00' },
+      { id: 2, name: 'b2', price: '2.50' },
+      { id: 4, name: 'd', price: '4.00' },
+      { id: 5, name: 'e', price: '5.00' },
+    ]);
+
+    await writeReloadBatch(landing, reload);
+    const second = await replay.apply(await files());
+    expect(second).toEqual({
+      reload: true,
+      // The new full load and the CDC file after it; the older CDC files are contained in the load.
+      appliedFiles: [
+        'shop/items/LOAD00000001.csv',
+        'shop/items/20240101-130000000.csv',
+      ],
+      skippedFiles: [
+        'shop/items/20240101-100000000.csv',
+        'shop/items/20240101-110000000.csv',
+      ],
+      changeRows: 8,
+    });
+    expect(await replay.rowsJson()).toEqual(RELOAD_EXPECTED);
+
+    // The reload is recorded with the merge: a rerun applies nothing.
+    const third = await replay.apply(await files());
+    expect(third).toMatchObject({ reload: false, appliedFiles: [] });
+    expect(await replay.rowsJson()).toEqual(RELOAD_EXPECTED);
+  });
+
+  it('reads, within the margin, the CDC file that landed just before the new full load', async () => {
+    const { landing, replay, files } = await reloadReplay();
+    const dir = 'shop/items';
+    const load = new Date(now - 60 * 60_000);
+    await writeLandingAt(
+      landing,
+      { [`${dir}/LOAD00000001.csv`]: ',1,a,1.00\n,2,b,2.00\n' },
+      new Date(now - 3 * 60 * 60_000),
+    );
+    await replay.apply(await files());
+    await writeLandingAt(
+      landing,
+      { [`${dir}/LOAD00000001.csv`]: ',1,a,1.00\n' },
+      load,
+    );
+    // Written 10 minutes before the load file was closed: replayed over it, harmlessly.
+    await writeLandingAt(
+      landing,
+      { [`${dir}/20240101-110000000.csv`]: 'I,2024-01-01 11:00:00,3,c,3.00\n' },
+      new Date(load.getTime() - 10 * 60_000),
+    );
+    // 20 minutes before: contained in the load.
+    await writeLandingAt(
+      landing,
+      { [`${dir}/20240101-100000000.csv`]: 'I,2024-01-01 10:00:00,4,d,4.00\n' },
+      new Date(load.getTime() - 20 * 60_000),
+    );
+    const result = await replay.apply(await files());
+    expect(result).toMatchObject({
+      reload: true,
+      appliedFiles: [
+        `${dir}/LOAD00000001.csv`,
+        `${dir}/20240101-110000000.csv`,
+      ],
+    });
+    expect((await replay.rowsJson()).map(r => r.id)).toEqual([1, 3]);
+  });
+
+  it('takes a full-load file applied before its time was recorded as the baseline, not as a reload', async () => {
+    const { landing, replay, files } = await reloadReplay();
+    await writeReloadBatch(landing, reloadScenario(now)[0]);
+    await replay.apply(await files());
+    // As the table was left by a replay that recorded names only.
+    await connection.run(`UPDATE _dl_applied_files SET modified_ms = NULL`);
+    await writeLandingAt(
+      landing,
+      {
+        'shop/items/20240101-120000000.csv': 'I,2024-01-01 12:00:00,9,z,9.00\n',
+      },
+      new Date(now - 60_000),
+    );
+    const result = await replay.apply(await files());
+    expect(result).toMatchObject({
+      reload: false,
+      appliedFiles: ['shop/items/20240101-120000000.csv'],
+    });
+    expect((await replay.rowsJson()).map(r => r.id)).toEqual([1, 2, 4, 5, 9]);
+    const recorded = await connection.runAndReadAll(
+      `SELECT modified_ms FROM _dl_applied_files WHERE file = 'shop/items/LOAD00000001.csv'`,
+    );
+    expect(recorded.getRowObjectsJS()[0].modified_ms).not.toBeNull();
   });
 });

@@ -20,6 +20,7 @@ import {
   hexEncodedCsvColumns,
   landingCsvColumns,
 } from '../sql/landingCsv';
+import { AppliedLandingFile, planBronzeBatch } from './bronzeBatch';
 import { LandingFile } from './landingFiles';
 
 const q = (name: string) => quoteIdentifier(name, 'duckdb');
@@ -36,10 +37,17 @@ const CHANGES_TABLE = '_dl_landing_changes';
  * @public
  */
 export type ReplayBatchResult = {
+  /** The files whose rows were merged. */
   appliedFiles: string[];
+  /** The files not read: applied before, or (in a reload) contained in the new full load. */
   skippedFiles: string[];
   changeRows: number;
+  /** Whether the batch rebuilt the table from a reloaded full load (`BronzeMergeMode` `reload`). */
+  reload: boolean;
 };
+
+/** The job's default `--clock_skew_minutes`, which is also the margin of a reload batch. */
+const DEFAULT_MARGIN_MINUTES = 15;
 
 /**
  * Applies DMS landing files to a bronze table in DuckDB with the generated DuckDB SQL: the local
@@ -56,6 +64,7 @@ export class DuckDbBronzeReplay {
     private readonly spec: PipelineSpec,
     private readonly table: string,
     private readonly schemaDrift: SchemaDriftPolicy,
+    private readonly marginMs: number,
   ) {
     this.plan = planBronzeMerge(spec);
   }
@@ -64,13 +73,19 @@ export class DuckDbBronzeReplay {
   static async create(
     connection: DuckDBConnection,
     spec: PipelineSpec,
-    options: { table?: string; schemaDrift?: SchemaDriftPolicy } = {},
+    options: {
+      table?: string;
+      schemaDrift?: SchemaDriftPolicy;
+      /** The margin of a reload batch (`planBronzeBatch`), as the job's `--clock_skew_minutes`. */
+      clockSkewMinutes?: number;
+    } = {},
   ): Promise<DuckDbBronzeReplay> {
     const replay = new DuckDbBronzeReplay(
       connection,
       spec,
       options.table ?? spec.bronze.table,
       options.schemaDrift ?? spec.schemaDrift,
+      (options.clockSkewMinutes ?? DEFAULT_MARGIN_MINUTES) * 60_000,
     );
     await replay.ensureTables();
     return replay;
@@ -115,30 +130,53 @@ export class DuckDbBronzeReplay {
     await this.connection.run(
       `CREATE TABLE IF NOT EXISTS ${q(
         APPLIED_FILES_TABLE,
-      )} (target VARCHAR NOT NULL, file VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL, PRIMARY KEY (target, file))`,
+      )} (target VARCHAR NOT NULL, file VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL, modified_ms BIGINT, PRIMARY KEY (target, file))`,
+    );
+    // Databases made before full-load modification times were recorded.
+    await this.connection.run(
+      `ALTER TABLE ${q(
+        APPLIED_FILES_TABLE,
+      )} ADD COLUMN IF NOT EXISTS modified_ms BIGINT`,
     );
   }
 
   /** The names of the files already applied to this bronze table. */
   async appliedFiles(): Promise<Set<string>> {
+    return new Set((await this.appliedRecords()).map(f => f.name));
+  }
+
+  /** The applied files with the modification time recorded for full-load files. */
+  private async appliedRecords(): Promise<AppliedLandingFile[]> {
     const reader = await this.connection.runAndReadAll(
-      `SELECT file FROM ${q(APPLIED_FILES_TABLE)} WHERE target = ${lit(
-        this.table,
-      )}`,
+      `SELECT file, modified_ms FROM ${q(
+        APPLIED_FILES_TABLE,
+      )} WHERE target = ${lit(this.table)}`,
     );
-    return new Set(reader.getRowObjectsJS().map(r => String(r.file)));
+    return reader.getRowObjectsJS().map(r => ({
+      name: String(r.file),
+      modified:
+        r.modified_ms === null || r.modified_ms === undefined
+          ? undefined
+          : Number(r.modified_ms),
+    }));
   }
 
   /**
-   * Applies the files not applied yet as one batch (one merge), like one run of the Spark job.
-   * Either the merge and the file records commit together, or nothing changes.
+   * Applies the files not applied yet as one batch (one merge), like one run of the Spark job; when a
+   * full-load file was rewritten (a DMS table reload), rebuilds the table from the new full load and
+   * the CDC files after it instead (`planBronzeBatch`). Either the merge and the file records commit
+   * together, or nothing changes.
    */
   async apply(files: LandingFile[]): Promise<ReplayBatchResult> {
-    const done = await this.appliedFiles();
-    const pending = files.filter(f => !done.has(f.name));
-    const skippedFiles = files.filter(f => done.has(f.name)).map(f => f.name);
-    if (pending.length === 0) {
-      return { appliedFiles: [], skippedFiles, changeRows: 0 };
+    const done = await this.appliedRecords();
+    const batch = planBronzeBatch(files, done, { marginMs: this.marginMs });
+    const pending = batch.read;
+    const skippedFiles = files
+      .filter(f => !pending.includes(f))
+      .map(f => f.name);
+    const reload = batch.mode === 'reload';
+    if (batch.record.length === 0) {
+      return { appliedFiles: [], skippedFiles, changeRows: 0, reload };
     }
     await this.connection.run(`DROP TABLE IF EXISTS ${q(RAW_TABLE)}`);
     await this.connection.run(
@@ -166,13 +204,35 @@ export class DuckDbBronzeReplay {
       );
       await this.assertKeysPresent();
       await this.connection.run(
-        renderBronzeMerge(this.plan, 'duckdb', [this.table], q(CHANGES_TABLE)),
+        renderBronzeMerge(this.plan, 'duckdb', [this.table], q(CHANGES_TABLE), {
+          mode: batch.mode,
+        }),
       );
+      const time = (f: LandingFile) =>
+        f.phase === 'full-load' && f.modified !== undefined
+          ? String(f.modified)
+          : 'NULL';
       await this.connection.run(
-        `INSERT INTO ${q(APPLIED_FILES_TABLE)} VALUES ${pending
-          .map(f => `(${lit(this.table)}, ${lit(f.name)}, now()::TIMESTAMP)`)
+        `INSERT OR REPLACE INTO ${q(APPLIED_FILES_TABLE)} VALUES ${batch.record
+          .map(
+            f =>
+              `(${lit(this.table)}, ${lit(f.name)}, now()::TIMESTAMP, ${time(
+                f,
+              )})`,
+          )
           .join(', ')}`,
       );
+      // Full-load files applied before times were recorded: their present time is the baseline.
+      for (const f of files) {
+        if (f.phase !== 'full-load' || f.modified === undefined) continue;
+        await this.connection.run(
+          `UPDATE ${q(APPLIED_FILES_TABLE)} SET modified_ms = ${
+            f.modified
+          } WHERE target = ${lit(this.table)} AND file = ${lit(
+            f.name,
+          )} AND modified_ms IS NULL`,
+        );
+      }
       await this.connection.run('COMMIT');
     } catch (e) {
       assertError(e);
@@ -188,6 +248,7 @@ export class DuckDbBronzeReplay {
       appliedFiles: pending.map(f => f.name),
       skippedFiles,
       changeRows: Number(count.getRowObjectsJS()[0].n),
+      reload,
     };
   }
 

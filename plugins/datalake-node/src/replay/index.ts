@@ -1,4 +1,5 @@
 export * from './landingFiles';
+export * from './bronzeBatch';
 export * from './DuckDbBronzeReplay';
 export * from './DuckDbSilverReplay';
 export * from './runReplay';

@@ -19,6 +19,13 @@ export type LandingFile = {
   name: string;
   absolutePath: string;
   phase: 'full-load' | 'cdc';
+  /**
+   * The file's modification time in milliseconds since the epoch (S3's `LastModified` on AWS). A
+   * full-load file whose name was applied with another modification time is a table reload: DMS
+   * `ReloadTables` writes the new full load under the same `LOAD…` names. Files without it are never
+   * taken for a reload.
+   */
+  modified?: number;
 };
 
 /** DMS names full-load files `LOAD` and an eight-digit hexadecimal counter. */
@@ -111,19 +118,25 @@ export async function listLandingFiles(
 ): Promise<LandingFile[]> {
   const extension = `.${format}`;
   const tableDir = path.join(landingRoot, schema, table);
-  const files = (await listFilesBelow(tableDir))
-    .filter(n => n.toLowerCase().endsWith(extension))
-    .map(relative => {
+  const relatives = (await listFilesBelow(tableDir)).filter(n =>
+    n.toLowerCase().endsWith(extension),
+  );
+  const files = await Promise.all(
+    relatives.map(async relative => {
       const name = `${schema}/${table}/${relative}`;
+      const absolutePath = path.join(tableDir, ...relative.split('/'));
       return {
         name,
-        absolutePath: path.join(tableDir, ...relative.split('/')),
+        absolutePath,
+        // Whole milliseconds, as Hadoop's FileStatus gives them to the Spark job.
+        modified: Math.floor((await fs.stat(absolutePath)).mtimeMs),
         phase: isFullLoadFile(name, schema, table)
           ? ('full-load' as const)
           : ('cdc' as const),
         base: path.posix.basename(relative),
       };
-    });
+    }),
+  );
   // Code-unit order, not locale order: DMS's names are ASCII counters and timestamps.
   const byText = (a: string, b: string) => {
     if (a === b) return 0;
@@ -135,9 +148,10 @@ export async function listLandingFiles(
       byText(a.base, b.base) ||
       byText(a.name, b.name),
   );
-  return files.map(({ name, absolutePath, phase }) => ({
+  return files.map(({ name, absolutePath, phase, modified }) => ({
     name,
     absolutePath,
     phase,
+    modified,
   }));
 }

@@ -84,7 +84,9 @@ export async function run(argv: string[]): Promise<number> {
     withMetadata: values['with-metadata'],
   });
   process.stdout.write(
-    `${result.table}: applied ${result.appliedFiles.length} file(s) with ${result.changeRows} change row(s), skipped ${result.skippedFiles.length} already applied; wrote ${result.rows} row(s) to ${values.out}\n`,
+    result.reload
+      ? `${result.table}: rebuilt from a reloaded full load: read ${result.appliedFiles.length} file(s) with ${result.changeRows} change row(s), skipped ${result.skippedFiles.length} contained in it or applied before; wrote ${result.rows} row(s) to ${values.out}\n`
+      : `${result.table}: applied ${result.appliedFiles.length} file(s) with ${result.changeRows} change row(s), skipped ${result.skippedFiles.length} already applied; wrote ${result.rows} row(s) to ${values.out}\n`,
   );
   return 0;
 }

@@ -197,10 +197,25 @@ export function renderChangeProjection(
 }
 
 /**
+ * How a batch is merged into bronze.
+ *
+ * - `incremental`: the changes are applied to the table as it is; a row is only touched by a change
+ *   newer than the one that wrote it.
+ * - `reload`: the batch is a new full load of the table (a DMS table reload) plus the CDC changes that
+ *   landed after it, and the table is rebuilt from it in the same `MERGE`: every row takes the batch's
+ *   last change of its key whatever wrote it before, and rows whose key the batch does not hold are
+ *   deleted (`WHEN NOT MATCHED BY SOURCE THEN DELETE`, in Spark 3.5 with Iceberg 1.7 and in DuckDB).
+ *
+ * @public
+ */
+export type BronzeMergeMode = 'incremental' | 'reload';
+
+/**
  * Renders the landing → bronze `MERGE INTO`: keep the last change per key (by commit timestamp, then
  * change sequence, then file name and row position), delete on `D`, update or insert otherwise, and
  * touch a row only when the change is newer than the one that wrote it. Deletes of unknown keys match
- * nothing and do nothing.
+ * nothing and do nothing. In `reload` mode (see `BronzeMergeMode`) the "newer" guard is dropped and
+ * the rows the batch does not hold are deleted, so the table becomes the batch's result.
  *
  * @public
  */
@@ -209,14 +224,19 @@ export function renderBronzeMerge(
   dialect: SqlDialect,
   target: string[],
   changesRelation: string,
+  options: { mode?: BronzeMergeMode } = {},
 ): string {
   const q = (n: string) => quoteIdentifier(n, dialect);
+  const reload = options.mode === 'reload';
   const all = [...plan.columns, ...plan.metadataColumns].map(c => c.name);
   const op = `s.${q(CHANGE_COLUMNS.op)}`;
   const latestFirst = plan.ordering
     .map(term => `${orderingValue(term, 'c', dialect)} DESC`)
     .join(', ');
-  const newer = newerThan(plan.ordering, dialect, 's', 't');
+  // A reload replaces whatever wrote the row: the new full load is the table's state at the reload.
+  const newer = reload
+    ? ''
+    : ` AND ${newerThan(plan.ordering, dialect, 's', 't')}`;
   const rank = q('_dl_rank');
   return [
     `MERGE INTO ${quoteTableName(target, dialect)} AS t`,
@@ -231,16 +251,16 @@ export function renderBronzeMerge(
     `  WHERE ranked.${rank} = 1`,
     `) AS s`,
     `ON ${plan.key.map(k => `t.${q(k)} = s.${q(k)}`).join(' AND ')}`,
-    `WHEN MATCHED AND ${op} = '${plan.deleteOp}' AND ${newer} THEN DELETE`,
-    `WHEN MATCHED AND ${op} <> '${
-      plan.deleteOp
-    }' AND ${newer} THEN UPDATE SET ${all
+    `WHEN MATCHED AND ${op} = '${plan.deleteOp}'${newer} THEN DELETE`,
+    `WHEN MATCHED AND ${op} <> '${plan.deleteOp}'${newer} THEN UPDATE SET ${all
       .filter(n => !plan.key.includes(n))
       .map(n => `${q(n)} = s.${q(n)}`)
       .join(', ')}`,
     `WHEN NOT MATCHED AND ${op} <> '${plan.deleteOp}' THEN INSERT (${all
       .map(q)
       .join(', ')}) VALUES (${all.map(n => `s.${q(n)}`).join(', ')})`,
+    // Rows of the table that the new full load (and the CDC after it) no longer hold.
+    ...(reload ? ['WHEN NOT MATCHED BY SOURCE THEN DELETE'] : []),
   ].join('\n');
 }
 

@@ -102,6 +102,42 @@ describe('Spark jobs for Sakila', () => {
     );
     expect(script).toContain(`"merge_sql": ${JSON.stringify(spark)}`);
   });
+
+  it('embeds the reload MERGE (rebuild from a new full load) rendered from the same plan', async () => {
+    const film = sakilaSpecs().find(s => s.source.table === 'film')!;
+    const plan = planBronzeMerge(film);
+    const target = ['__CATALOG__', film.bronze.database, film.bronze.table];
+    const options = { mode: 'reload' } as const;
+    const spark = renderBronzeMerge(
+      plan,
+      'spark',
+      target,
+      'landing_changes',
+      options,
+    );
+    const duckdb = renderBronzeMerge(
+      plan,
+      'duckdb',
+      target,
+      'landing_changes',
+      options,
+    );
+    expect(spark.replace(/`/g, '"')).toBe(duckdb);
+    // No "newer than what wrote the row" guard, and rows the new load lacks are deleted.
+    expect(spark).toContain("WHEN MATCHED AND s.`_dl_op` = 'D' THEN DELETE");
+    expect(spark).toMatch(/\nWHEN NOT MATCHED BY SOURCE THEN DELETE$/);
+    expect(
+      renderBronzeMerge(plan, 'spark', target, 'landing_changes'),
+    ).not.toContain('BY SOURCE');
+
+    expect(bronzeJobSql(film, plan).reloadMerge).toBe(spark);
+    const script = renderSparkJob(
+      'landing_to_bronze',
+      film,
+      await loadSparkTemplates(TEMPLATES),
+    );
+    expect(script).toContain(`"reload_merge_sql": ${JSON.stringify(spark)}`);
+  });
 });
 
 describe('toPythonLiteral', () => {

@@ -130,6 +130,14 @@ export function bronzeJobSql(
       [CATALOG_PLACEHOLDER, spec.bronze.database, spec.bronze.table],
       'landing_changes',
     ),
+    // A DMS table reload: the table is rebuilt from the new full load and the CDC after it.
+    reloadMerge: renderBronzeMerge(
+      plan,
+      'spark',
+      [CATALOG_PLACEHOLDER, spec.bronze.database, spec.bronze.table],
+      'landing_changes',
+      { mode: 'reload' },
+    ),
   };
 }
 
@@ -197,6 +205,7 @@ export function renderSparkJob(
             : null,
         bronze_name: `${spec.bronze.database}.${spec.bronze.table}`,
         merge_sql: sql.merge,
+        reload_merge_sql: sql.reloadMerge,
       });
     }
     case 'bronze_to_silver': {
