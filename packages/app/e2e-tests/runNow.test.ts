@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { GetJobRunsCommand, GlueClient } from '@aws-sdk/client-glue';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
@@ -83,7 +84,27 @@ test('a change made in MariaDB reaches the table after Run now', async ({
     },
     { timeoutMs: 480_000, intervalMs: 2_000 },
   );
-  expect(finished.status).toBe('SUCCEEDED');
+  // The demo's address silver job fails every run for real (README, "What the demo shows"), so
+  // the execution ends failed; the actor's jobs ran in it all the same.
+  expect(finished.status).toBe('FAILED');
+  const glue = new GlueClient(aws);
+  const lastRun = async (job: string) =>
+    (await glue.send(new GetJobRunsCommand({ JobName: job, MaxResults: 1 })))
+      .JobRuns?.[0];
+  for (const job of [
+    'datalake-sakila-bronze-actor',
+    'datalake-sakila-silver-actor',
+  ]) {
+    const run = await lastRun(job);
+    expect({
+      job,
+      state: run?.JobRunState,
+      inThisExecution: run!.StartedOn! >= finished.startDate!,
+    }).toEqual({ job, state: 'SUCCEEDED', inThisExecution: true });
+  }
+  expect(
+    (await lastRun('datalake-sakila-silver-address'))?.ErrorMessage,
+  ).toMatch(/value '14033335568' of column phone does not fit int/);
 
   // The overview: the new row count and a data change moments ago.
   await expect(async () => {
