@@ -83,11 +83,13 @@ def plan_batch(files, applied, full_loads, seen_before, margin_ms):
     No reload: the files not applied yet, merged incrementally. A full-load file whose recorded
     modification time differs from its present one is a table reload (DMS ReloadTables writes the new
     full load under the same LOAD names and leaves the old CDC files): the run rebuilds the table
-    from every file modified at or after the first rewritten full-load file, less margin_ms, applied
-    or not (the new full load and the CDC after it); older files are contained in the new full load.
-    The times all come from the landing store's clock (S3 LastModified), so the job's clock skew does
-    not enter; the margin covers the CDC file DMS was writing when the reload's snapshot began, and
-    errs towards reading more (replaying a change the load holds is harmless, missing one is not).
+    from every file modified at or after the first rewritten full-load file, applied or not (the new
+    full load and the CDC after it). Older files are contained in the new full load: DMS applies a
+    reloaded table's changes from after its snapshot once the table's load is complete, so they land
+    after it, and none older is read, since a change older than the load replayed over it would undo
+    what the reload is for. The times all come from the landing store's clock (S3 LastModified), so
+    the job's clock skew does not enter. Full-load files written up to margin_ms before it are read too:
+    they are the same reload's, when a run listed its LOAD files half written.
     """
     pending = [f for f in files if f["name"] not in applied
                and (seen_before is None or f["modified"] >= seen_before)]
@@ -95,11 +97,12 @@ def plan_batch(files, applied, full_loads, seen_before, margin_ms):
                 and full_loads[f["name"]] != f["modified_ms"]]
     if not reloaded:
         return {"reload": False, "read": pending, "record": pending, "reloaded": []}
-    since = min(f["modified_ms"] for f in reloaded) - margin_ms
+    since = min(f["modified_ms"] for f in reloaded)
     reloaded_names = set(f["name"] for f in reloaded)
     return {
         "reload": True,
-        "read": [f for f in files if f["modified_ms"] >= since],
+        "read": [f for f in files
+                 if f["modified_ms"] >= (since - margin_ms if f["phase"] == "full-load" else since)],
         "record": [f for f in files if f in pending or f["name"] in reloaded_names],
         "reloaded": reloaded,
     }

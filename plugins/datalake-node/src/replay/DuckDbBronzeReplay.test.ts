@@ -427,7 +427,7 @@ describe('DuckDbBronzeReplay on a DMS table reload', () => {
     expect(await replay.rowsJson()).toEqual(RELOAD_EXPECTED);
   });
 
-  it('reads, within the margin, the CDC file that landed just before the new full load', async () => {
+  it('does not replay the CDC file that landed just before the new full load over it', async () => {
     const { landing, replay, files } = await reloadReplay();
     const dir = 'shop/items';
     const load = new Date(now - 60 * 60_000);
@@ -442,11 +442,13 @@ describe('DuckDbBronzeReplay on a DMS table reload', () => {
       { [`${dir}/LOAD00000001.csv`]: ',1,a,1.00\n' },
       load,
     );
-    // Written 10 minutes before the load file was closed: replayed over it, harmlessly.
+    // Written a second before the load file was closed: its change (id 1 at 9.00) is older than
+    // the load, which holds id 1 at 1.00 (changed where DMS did not see it); replaying it would
+    // undo the reload.
     await writeLandingAt(
       landing,
-      { [`${dir}/20240101-110000000.csv`]: 'I,2024-01-01 11:00:00,3,c,3.00\n' },
-      new Date(load.getTime() - 10 * 60_000),
+      { [`${dir}/20240101-110000000.csv`]: 'U,2024-01-01 11:00:00,1,a,9.00\n' },
+      new Date(load.getTime() - 1_000),
     );
     // 20 minutes before: contained in the load.
     await writeLandingAt(
@@ -457,12 +459,19 @@ describe('DuckDbBronzeReplay on a DMS table reload', () => {
     const result = await replay.apply(await files());
     expect(result).toMatchObject({
       reload: true,
-      appliedFiles: [
-        `${dir}/LOAD00000001.csv`,
-        `${dir}/20240101-110000000.csv`,
-      ],
+      appliedFiles: [`${dir}/LOAD00000001.csv`],
     });
-    expect((await replay.rowsJson()).map(r => r.id)).toEqual([1, 3]);
+    expect(await replay.rowsJson()).toEqual([
+      { id: 1, name: 'a', price: '1.00' },
+    ]);
+    // Recorded with the rebuild (its change is in the load), so no later run replays it either.
+    expect(await replay.apply(await files())).toMatchObject({
+      reload: false,
+      appliedFiles: [],
+    });
+    expect(await replay.rowsJson()).toEqual([
+      { id: 1, name: 'a', price: '1.00' },
+    ]);
   });
 
   it('takes a full-load file applied before its time was recorded as the baseline, not as a reload', async () => {

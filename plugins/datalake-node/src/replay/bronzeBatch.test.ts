@@ -31,7 +31,7 @@ describe('planBronzeBatch', () => {
     expect(batch.record).toEqual(batch.read);
   });
 
-  it('rebuilds from the rewritten full load and the files from the margin before it on', () => {
+  it('rebuilds from the rewritten full load and the files after it, never from older ones', () => {
     const load = t + 600 * MINUTE;
     const files = [
       file('LOAD00000001.csv', load),
@@ -53,15 +53,38 @@ describe('planBronzeBatch', () => {
       margin,
     );
     expect(batch.mode).toBe('reload');
-    expect(names(batch.read)).toEqual([
-      'LOAD00000001.csv',
-      '20240101-3.csv',
-      '20240101-4.csv',
-    ]);
+    // 20240101-2 and -3 landed before the new load, which contains their changes.
+    expect(names(batch.read)).toEqual(['LOAD00000001.csv', '20240101-4.csv']);
     expect(names(batch.record)).toEqual([
       'LOAD00000001.csv',
       '20240101-2.csv',
       '20240101-4.csv',
+    ]);
+  });
+
+  it('reads the full-load files the same reload wrote before a run that listed them half written', () => {
+    const load = t + 600 * MINUTE;
+    const files = [
+      // Rewritten and recorded by the run that listed the reload half written.
+      file('LOAD00000001.csv', load),
+      file('LOAD00000002.csv', load + 2 * MINUTE),
+      file('20240101-1.csv', load - MINUTE),
+      file('20240101-2.csv', load + 3 * MINUTE),
+    ];
+    const batch = planBronzeBatch(
+      files,
+      [
+        { name: 'shop/items/LOAD00000001.csv', modified: load },
+        { name: 'shop/items/LOAD00000002.csv', modified: t },
+        { name: 'shop/items/20240101-1.csv' },
+      ],
+      margin,
+    );
+    expect(batch.mode).toBe('reload');
+    expect(names(batch.read)).toEqual([
+      'LOAD00000001.csv',
+      'LOAD00000002.csv',
+      '20240101-2.csv',
     ]);
   });
 

@@ -31,13 +31,15 @@ export type BronzeBatch = {
  * - A full-load file whose name was applied with another modification time is a table reload (DMS
  *   `ReloadTables` with `TargetTablePrepMode` `DO_NOTHING` writes the new full load under the same
  *   `LOAD…` names, newer, and leaves the old CDC files). The batch then rebuilds the table from the
- *   files modified at or after the reload's first rewritten full-load file, less `marginMs`: the new
- *   full load and the CDC files that landed after it, applied or not. Older files, applied or not,
- *   are contained in the new full load. All modification times come from the landing store's clock,
- *   so they compare without the job's clock skew; the margin covers the CDC file DMS was writing when
- *   the reload's snapshot began. Replaying a CDC file the load already contains is harmless (each
- *   change carries the whole row, and every later change is replayed after it); missing a newer one
- *   is not, so the margin errs towards reading more. The batch records every file not applied yet and
+ *   files modified at or after the reload's first rewritten full-load file: the new full load and the
+ *   CDC files that landed after it, applied or not. Older files, applied or not, are contained in the
+ *   new full load: DMS applies a reloaded table's changes from after its snapshot only once the
+ *   table's load is complete ("cached changes"), so they land after the load's files. None is read
+ *   before it: full-load rows order before every change, so a change older than the load replayed
+ *   over it would undo what the reload is for (a change DMS never saw). All modification times come
+ *   from the landing store's clock, so they compare without the job's clock skew. Full-load files
+ *   written up to `marginMs` before it are read too: they are the same reload's, when a run listed its
+ *   `LOAD` files half written and rewrote the first ones already. The batch records every file not applied yet and
  *   the rewritten full-load files with their new times, so a rerun finds nothing to do.
  *
  * @public
@@ -57,10 +59,15 @@ export function planBronzeBatch(
   if (reloaded.length === 0) {
     return { mode: 'incremental', read: pending, record: pending };
   }
-  const since = Math.min(...reloaded.map(f => f.modified!)) - options.marginMs;
+  const since = Math.min(...reloaded.map(f => f.modified!));
   return {
     mode: 'reload',
-    read: files.filter(f => f.modified !== undefined && f.modified >= since),
+    read: files.filter(
+      f =>
+        f.modified !== undefined &&
+        f.modified >=
+          (f.phase === 'full-load' ? since - options.marginMs : since),
+    ),
     record: files.filter(f => !recorded.has(f.name) || reloaded.includes(f)),
   };
 }
