@@ -141,6 +141,8 @@ export const BACKEND_API_CALLS: readonly BackendApiCall[] = [
   { client: DMS, operation: 'DescribeReplicationTasks', scope: 'anyResource' },
   // datalake-backend runs: a DMS task's table statistics.
   { client: DMS, operation: 'DescribeTableStatistics', scope: 'dmsResources' },
+  // datalake-backend "Reload": one table of a running task loaded again.
+  { client: DMS, operation: 'ReloadTables', scope: 'dmsResources' },
   { client: DMS, operation: 'StartReplication', scope: 'dmsResources' },
   { client: DMS, operation: 'StartReplicationTask', scope: 'dmsResources' },
 

@@ -114,6 +114,7 @@ export const datalakePlugin = createBackendPlugin({
         httpRouter.use(
           createRunsRouter({
             ...{ httpAuth, runs: status.runs, starter: status.starter },
+            reloader: status.reloader,
           }),
         );
         // The same services, as actions for agents (MCP) and other clients of the actions service.

@@ -34,6 +34,19 @@ export const datalakePipelineRunPermission = createPermission({
 });
 
 /**
+ * Allows reloading a table from its source: DMS `ReloadTables` of the MySQL table behind a bronze
+ * or silver table, then the pipeline rebuilding bronze from the new full load. The resource is
+ * the table's catalog entity: the portal's policy lets its owners and admins.
+ *
+ * @public
+ */
+export const datalakeTableReloadPermission = createPermission({
+  name: 'datalake.table.reload',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Every permission of the run status routes.
  *
  * @public
@@ -41,4 +54,5 @@ export const datalakePipelineRunPermission = createPermission({
 export const datalakeRunPermissions = [
   datalakeRunErrorReadPermission,
   datalakePipelineRunPermission,
+  datalakeTableReloadPermission,
 ];

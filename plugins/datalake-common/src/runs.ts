@@ -157,6 +157,23 @@ export interface PipelineRunStarted {
   startedAt: string | null;
 }
 
+/**
+ * What `POST /v1/runs/reload` answers: DMS reloads the source table; the pipeline starts once the
+ * table's new full load is complete.
+ *
+ * @public
+ */
+export interface TableReloadRequested {
+  entityRef: string;
+  /** The MySQL table reloaded, `schema.table`. */
+  sourceTable: string;
+  /** The DMS task that reloads it. */
+  replicationTaskArn: string;
+  /** The pipeline that rebuilds the table once the load is complete. */
+  pipeline: string;
+  requestedAt: string;
+}
+
 export const RUNS_PAGE_SIZE = { default: 25, max: 100 } as const;
 
 /**

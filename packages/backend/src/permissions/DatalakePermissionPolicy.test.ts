@@ -21,6 +21,7 @@ import {
   datalakeAccessRequestRevokePermission,
   datalakePipelineRunPermission,
   datalakeRunErrorReadPermission,
+  datalakeTableReloadPermission,
   datalakeSourceInspectPermission,
   datalakeSourceReadPermission,
 } from '@datalake-portal/backstage-plugin-datalake-common';
@@ -95,6 +96,24 @@ describe('DatalakePermissionPolicy', () => {
       conditions: {
         rule: 'IS_ENTITY_OWNER',
         resourceType: 'catalog-entity',
+        params: { claims: ['user:default/ana', 'group:default/analysts'] },
+      },
+    });
+  });
+
+  it("lets admins and the table entity's owners reload it from its source, and nobody else", async () => {
+    await expect(
+      policy.handle({ permission: datalakeTableReloadPermission }, admin),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy.handle({ permission: datalakeTableReloadPermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle({ permission: datalakeTableReloadPermission }, analyst),
+    ).resolves.toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
         params: { claims: ['user:default/ana', 'group:default/analysts'] },
       },
     });

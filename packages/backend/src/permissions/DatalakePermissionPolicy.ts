@@ -22,7 +22,10 @@ import {
   decideRunErrorPermission,
   decideSourcePermission,
 } from '@datalake-portal/backstage-plugin-datalake-backend';
-import { datalakePipelineRunPermission } from '@datalake-portal/backstage-plugin-datalake-common';
+import {
+  datalakePipelineRunPermission,
+  datalakeTableReloadPermission,
+} from '@datalake-portal/backstage-plugin-datalake-common';
 import {
   taskCancelPermission,
   taskReadPermission,
@@ -91,7 +94,11 @@ export class DatalakePermissionPolicy implements PermissionPolicy {
     if (datalakeDecision) {
       return datalakeDecision;
     }
-    if (isPermission(request.permission, datalakePipelineRunPermission)) {
+    // Running a table's pipeline now, or reloading the table from its source: its owners and admins.
+    if (
+      isPermission(request.permission, datalakePipelineRunPermission) ||
+      isPermission(request.permission, datalakeTableReloadPermission)
+    ) {
       if (isAdmin) return { result: AuthorizeResult.ALLOW };
       if (!user) return { result: AuthorizeResult.DENY };
       return createCatalogConditionalDecision(

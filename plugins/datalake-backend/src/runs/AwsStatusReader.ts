@@ -10,6 +10,7 @@ import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeReplicationTasksCommand,
   DescribeTableStatisticsCommand,
+  ReloadTablesCommand,
   ReplicationTask,
 } from '@aws-sdk/client-database-migration-service';
 import {
@@ -581,5 +582,55 @@ export class AwsStatusReader {
         return rows;
       },
     );
+  }
+
+  /**
+   * One table's load state, read now (not cached): a reload waits on it. Null when the task does
+   * not replicate the table.
+   */
+  async tableLoadState(
+    taskArn: string,
+    schema: string,
+    table: string,
+  ): Promise<{
+    state: string | null;
+    reloaded: boolean;
+    fullLoadEndTime: string | null;
+  } | null> {
+    const dms = await this.clients.dms();
+    const out = await aws(() =>
+      dms.send(
+        new DescribeTableStatisticsCommand({
+          ReplicationTaskArn: taskArn,
+          Filters: [
+            { Name: 'schema-name', Values: [schema] },
+            { Name: 'table-name', Values: [table] },
+          ],
+        }),
+      ),
+    );
+    const row = out.TableStatistics?.[0];
+    return row
+      ? {
+          state: row.TableState ?? null,
+          reloaded: row.FullLoadReloaded ?? false,
+          fullLoadEndTime: iso(row.FullLoadEndTime),
+        }
+      : null;
+  }
+
+  /** DMS `ReloadTables` of one table, and forgets the task's cached statistics. */
+  async reloadTable(taskArn: string, schema: string, table: string) {
+    const dms = await this.clients.dms();
+    await aws(() =>
+      dms.send(
+        new ReloadTablesCommand({
+          ReplicationTaskArn: taskArn,
+          TablesToReload: [{ SchemaName: schema, TableName: table }],
+          ReloadOption: 'data-reload',
+        }),
+      ),
+    );
+    await this.statusCache.forget(`aws:v1:dms:table-statistics:${taskArn}`);
   }
 }

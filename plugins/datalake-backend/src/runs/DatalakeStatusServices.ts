@@ -25,6 +25,7 @@ import { AwsStatusReader } from './AwsStatusReader';
 import { CacheClaims, cacheClaimsFromConfig } from './cacheClaims';
 import { CoalescingCache } from './CoalescingCache';
 import { PipelineRunStarter } from './PipelineRunStarter';
+import { TableReloader } from './TableReloader';
 import { RunErrorAuthorizer } from './runErrorPermission';
 import { RunStatusService } from './RunStatusService';
 
@@ -133,12 +134,20 @@ export class DatalakeStatusServices {
           permissions: options.permissions,
         })
       : undefined;
+    const reloader = options.permissions
+      ? new TableReloader({
+          ...{ catalog, logger, runs, aws: reader },
+          tables: providerTables,
+          permissions: options.permissions,
+        })
+      : undefined;
     return new DatalakeStatusServices(
       claims,
       reader,
       lineage,
       runs,
       starter,
+      reloader,
       lastDataChange,
       config.getOptionalString('datalake.lineage.openLineageNamespace') ??
         STATUS_DEFAULTS.openLineageNamespace,
@@ -152,6 +161,8 @@ export class DatalakeStatusServices {
     readonly runs: RunStatusService,
     /** "Run now", when the services were given permissions. */
     readonly starter: PipelineRunStarter | undefined,
+    /** "Reload", when the services were given permissions. */
+    readonly reloader: TableReloader | undefined,
     readonly lastDataChange: LastDataChangeReader,
     readonly openLineageNamespace: string,
   ) {}

@@ -3,6 +3,8 @@
  * of a pipeline entity's tables, and the pipeline's schedule with its next run.
  * `POST /v1/runs/start {entityRef}`: "Run now", the table's pipeline, or a pipeline entity's,
  * started outside its schedule.
+ * `POST /v1/runs/reload {entityRef}`: "Reload", the bronze or silver table's MySQL table loaded
+ * again by DMS, then its pipeline run.
  */
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
@@ -11,6 +13,7 @@ import Router from 'express-promise-router';
 import { jsonBody } from '../jsonBody';
 import { requireEntityRef } from '../lineage/createLineageRouter';
 import { PipelineRunStarter } from './PipelineRunStarter';
+import { TableReloader } from './TableReloader';
 import { parseLimit, RunStatusService } from './RunStatusService';
 
 /** @public */
@@ -19,8 +22,10 @@ export function createRunsRouter(options: {
   runs: RunStatusService;
   /** Serves `POST /v1/runs/start` when given. */
   starter?: PipelineRunStarter;
+  /** Serves `POST /v1/runs/reload` when given. */
+  reloader?: TableReloader;
 }): express.Router {
-  const { httpAuth, runs, starter } = options;
+  const { httpAuth, runs, starter, reloader } = options;
   const router = Router();
 
   router.get('/v1/runs', async (req, res) => {
@@ -51,6 +56,18 @@ export function createRunsRouter(options: {
       }
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       res.status(202).json(await starter.start(entityRef, credentials));
+    });
+  }
+
+  if (reloader) {
+    router.use('/v1/runs/reload', ...jsonBody(4));
+    router.post('/v1/runs/reload', async (req, res) => {
+      const entityRef = req.body?.entityRef;
+      if (typeof entityRef !== 'string' || !entityRef.trim()) {
+        throw new InputError('Invalid request: body.entityRef is required');
+      }
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      res.status(202).json(await reloader.reload(entityRef, credentials));
     });
   }
 

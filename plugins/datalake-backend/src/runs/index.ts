@@ -31,4 +31,5 @@ export {
   type TableGranteeLookup,
 } from './runErrorPermission';
 export { PipelineRunStarter } from './PipelineRunStarter';
+export { TableReloader } from './TableReloader';
 export { type CacheClaims, cacheClaimsFromConfig } from './cacheClaims';

@@ -14,6 +14,7 @@ import {
   TableFreshnessResponse,
   TableMetadataResponse,
   PipelineRunStarted,
+  TableReloadRequested,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 
 /**
@@ -35,6 +36,8 @@ export interface DatalakeApi {
   ): Promise<RunsResponse>;
   /** Starts the pipeline that writes a table, outside its schedule (`POST /v1/runs/start`). */
   startPipelineRun(entityRef: string): Promise<PipelineRunStarted>;
+  /** Reloads a bronze or silver table from its MySQL table (`POST /v1/runs/reload`). */
+  reloadTable(entityRef: string): Promise<TableReloadRequested>;
   /** Asks for access to a table (`POST /v1/access-requests`). */
   createAccessRequest(request: CreateAccessRequest): Promise<AccessRequest>;
   /** Access requests the caller may read (`GET /v1/access-requests`). */

@@ -10,6 +10,7 @@ import {
   DecideAccessRequest,
   LineageResponse,
   PipelineRunStarted,
+  TableReloadRequested,
   RunsResponse,
   SourceInspectionReport,
   SourceSummary,
@@ -61,6 +62,10 @@ export class DatalakeClient implements DatalakeApi {
 
   startPipelineRun(entityRef: string): Promise<PipelineRunStarted> {
     return this.post('/v1/runs/start', { entityRef });
+  }
+
+  reloadTable(entityRef: string): Promise<TableReloadRequested> {
+    return this.post('/v1/runs/reload', { entityRef });
   }
 
   createAccessRequest(request: CreateAccessRequest): Promise<AccessRequest> {

@@ -186,6 +186,9 @@ export function mockDatalakeApi(now = Date.now()): jest.Mocked<DatalakeApi> {
     startPipelineRun: jest.fn(async (_entityRef: string): Promise<never> => {
       throw new Error('startPipelineRun is not mocked in this test');
     }),
+    reloadTable: jest.fn(async (_entityRef: string): Promise<never> => {
+      throw new Error('reloadTable is not mocked in this test');
+    }),
     ...mockAccessRequestMethods(),
     ...mockSourceMethods(),
   };

@@ -302,4 +302,104 @@ describe('EntityRunsContent', () => {
       expect(api.startPipelineRun).not.toHaveBeenCalled();
     });
   });
+
+  describe('Reload from source', () => {
+    async function renderWith(
+      result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+      entity = rentalEntity,
+    ) {
+      const api = mockDatalakeApi();
+      api.getRuns.mockResolvedValue(response);
+      await renderInTestApp(
+        <TestApiProvider
+          apis={[
+            [datalakeApiRef, api],
+            [permissionApiRef, mockApis.permission({ authorize: result })],
+          ]}
+        >
+          <EntityProvider entity={entity}>
+            <EntityRunsContent />
+          </EntityProvider>
+        </TestApiProvider>,
+      );
+      return api;
+    }
+
+    it('asks once more, then reloads the table for an owner and says what happens next', async () => {
+      const api = await renderWith(AuthorizeResult.ALLOW);
+      api.reloadTable.mockResolvedValue({
+        entityRef: stringifyEntityRef(rentalEntity),
+        sourceTable: 'sakila.rental',
+        replicationTaskArn: 'arn:aws:dms:us-east-1:000000000000:task:ABC',
+        pipeline: 'datalake-sakila',
+        requestedAt: '2024-08-09T03:00:00.000Z',
+      });
+      const button = await screen.findByRole('button', {
+        name: 'Reload from source',
+      });
+      await waitFor(() => expect(button).toBeEnabled());
+      fireEvent.click(button);
+      expect(api.reloadTable).not.toHaveBeenCalled();
+      fireEvent.click(screen.getByRole('button', { name: 'Reload now' }));
+      expect(
+        await screen.findByText(
+          'DMS is loading sakila.rental again; the pipeline runs when the load is complete',
+        ),
+      ).toBeInTheDocument();
+      expect(api.reloadTable).toHaveBeenCalledWith(
+        stringifyEntityRef(rentalEntity),
+      );
+    });
+
+    it('shows why the table was not reloaded', async () => {
+      const api = await renderWith(AuthorizeResult.ALLOW);
+      api.reloadTable.mockRejectedValue(
+        new Error('DMS task dl-sakila-main is stopped'),
+      );
+      const button = await screen.findByRole('button', {
+        name: 'Reload from source',
+      });
+      await waitFor(() => expect(button).toBeEnabled());
+      fireEvent.click(button);
+      fireEvent.click(screen.getByRole('button', { name: 'Reload now' }));
+      expect(
+        await screen.findByText('DMS task dl-sakila-main is stopped'),
+      ).toBeInTheDocument();
+    });
+
+    it('is not for those who do not own the table', async () => {
+      await renderWith(AuthorizeResult.DENY, {
+        ...rentalEntity,
+        metadata: { ...rentalEntity.metadata, name: 'sakila-silver-staff' },
+      });
+      const button = await screen.findByRole('button', {
+        name: 'Reload from source',
+      });
+      await waitFor(() => expect(button).toBeDisabled());
+      expect(button).toHaveAttribute(
+        'title',
+        "Only the table's owners can reload it",
+      );
+    });
+
+    it('is not offered on a gold table, which has several sources', async () => {
+      await renderWith(AuthorizeResult.ALLOW, {
+        ...rentalEntity,
+        metadata: {
+          ...rentalEntity.metadata,
+          name: 'sakila-gold-revenue',
+          annotations: {
+            ...rentalEntity.metadata.annotations,
+            'datalake-portal.io/layer': 'gold',
+          },
+        },
+      });
+      expect(
+        await screen.findByRole('button', { name: 'Run now' }),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: 'Reload from source' }),
+      ).not.toBeInTheDocument();
+    });
+  });
 });

@@ -9,6 +9,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
+  DATALAKE_ANNOTATIONS,
   datalakePipelineRunPermission,
   DmsTaskStatus,
   RunEntry,
@@ -30,6 +31,7 @@ import { formatCount, relativeTime } from '../../hooks/format';
 import { PipelineSchedule } from '../PipelineSchedule';
 import { formatDuration } from './formatDuration';
 import { RunError } from './RunError';
+import { ReloadTable } from './ReloadTable';
 import { RunStatusChip } from './RunStatusChip';
 
 const SOURCE_LABEL: Record<RunEntry['source'], string> = {
@@ -240,6 +242,9 @@ export function EntityRunsContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const pipeline = isDataPipeline(entity);
+  // Bronze and silver tables have one MySQL table behind them; gold tables several.
+  const layer = entity.metadata.annotations?.[DATALAKE_ANNOTATIONS.layer];
+  const reloadable = layer === 'bronze' || layer === 'silver';
   const api = useApi(datalakeApiRef);
   const [more, setMore] = useState<RunEntry[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
@@ -262,6 +267,7 @@ export function EntityRunsContent() {
   return (
     <InfoCard title="Runs" subheader="DMS, Glue and Step Functions">
       <RunNow entityRef={entityRef} pipeline={pipeline} onStarted={retry} />
+      {reloadable && <ReloadTable entityRef={entityRef} onRequested={retry} />}
       {loading && <Progress />}
       {error && (
         <WarningPanel
