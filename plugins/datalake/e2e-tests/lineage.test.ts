@@ -2,7 +2,8 @@
  * Lineage and run status in the demo portal, run by scripts/e2e.sh against :7007 with the seeded
  * emulator: the Lineage tab of a silver table shows the whole chain from the MySQL table through
  * DMS and the landing prefix to bronze, silver and the gold tables reading it; its Runs tab shows
- * the pipeline execution that filled the lake (a real failure is packages/app's runs.test.ts).
+ * the pipeline execution that filled the lake, failed on the demo's address table (a broken
+ * landing file is packages/app's runs.test.ts).
  * Screenshots go to test-results/.
  */
 import { expect, Page, test } from '@playwright/test';
@@ -60,13 +61,19 @@ test('a silver table shows its whole lineage chain and the runs that wrote it', 
   });
 
   await openTab(page, 'runs', 'DMS task');
-  // The seed's first load: the execution and the silver job's run, both real and succeeded.
+  // The seed's first load, real: the silver job's run succeeded, and the execution ended failed on
+  // the demo's one real failure, the address silver job (README, "What the demo shows"), which
+  // failed only its own table's line.
   const runs = page.getByRole('table', { name: 'Runs' });
-  for (const name of ['first-load', 'datalake-sakila-silver-rental']) {
-    await expect(
-      runs.getByRole('row').filter({ hasText: name }).first(),
-    ).toContainText(/succeeded/i);
-  }
+  await expect(
+    runs
+      .getByRole('row')
+      .filter({ hasText: 'datalake-sakila-silver-rental' })
+      .first(),
+  ).toContainText(/succeeded/i);
+  await expect(
+    runs.getByRole('row').filter({ hasText: 'first-load' }).first(),
+  ).toContainText(/failed[\s\S]*Failed state: datalake-sakila-silver-address/i);
   await page.screenshot({
     path: 'test-results/runs-silver-rental.png',
     fullPage: true,
