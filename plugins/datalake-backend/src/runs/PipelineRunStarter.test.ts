@@ -24,26 +24,19 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { datalakePipelineRunPermission } from '@datalake-portal/backstage-plugin-datalake-common';
-import {
-  DatalakeAwsClientFactory,
-  ProviderTables,
-} from '@datalake-portal/backstage-plugin-datalake-node';
 import { mockClient } from 'aws-sdk-client-mock';
 import express from 'express';
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AwsStatusReader } from './AwsStatusReader';
-import { CoalescingCache } from './CoalescingCache';
+import {
+  mockedRunServices,
+  providerTableEntity,
+} from './__testUtils__/mockedRunServices';
 import { createRunsRouter } from './createRunsRouter';
 import { PipelineRunStarter } from './PipelineRunStarter';
-import { RunStatusService } from './RunStatusService';
 
 const PIPELINE = 'component:default/sakila-ingestion';
 const RENTAL = 'resource:default/sakila_silver.rental';
@@ -53,34 +46,7 @@ const ARN =
 const OTHER_ARN =
   'arn:aws:states:us-east-1:000000000000:stateMachine:datalake-films';
 
-function table(
-  database: string,
-  name: string,
-  options: { system?: string; trusted?: boolean } = {},
-): Entity {
-  const location =
-    options.trusted === false ? 'url:https://git/x' : 'datalake:lake';
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Resource',
-    metadata: {
-      name: `${database}.${name}`,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/managed-by-location': location,
-        'backstage.io/managed-by-origin-location': location,
-        'datalake-portal.io/layer': database.split('_')[1],
-        'datalake-portal.io/glue-database': database,
-        'datalake-portal.io/table-arn': `arn:aws:glue:us-east-1:000000000000:table/${database}/${name}`,
-      },
-    },
-    spec: {
-      type: 'iceberg-table',
-      owner: 'group:default/data-engineering',
-      system: options.system ?? 'system:default/sakila',
-    },
-  };
-}
+const table = providerTableEntity;
 
 function pipelineComponent(name: string, type = 'data-pipeline'): Entity {
   return {
@@ -162,26 +128,7 @@ beforeEach(() => {
 });
 
 function app(decide: (resourceRef: string) => AuthorizeResult) {
-  const config = new ConfigReader({
-    datalake: { aws: { endpoint: 'http://127.0.0.1:1', region: 'us-east-1' } },
-  });
-  const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin(
-    `datalake-${randomUUID()}`,
-  );
-  const logger = mockServices.logger.mock();
-  const aws = new AwsStatusReader(
-    DatalakeAwsClientFactory.fromConfig(config),
-    new CoalescingCache({ cache, logger, ttlMs: 60_000 }),
-    new CoalescingCache({ cache, logger, ttlMs: 60_000 }),
-  );
-  const catalog = catalogServiceMock({ entities });
-  const tables = new ProviderTables([
-    { id: 'lake', namespace: 'default', region: 'us-east-1' },
-  ]);
-  const runs = new RunStatusService({
-    ...{ catalog, tables, aws, logger },
-    region: 'us-east-1',
-  });
+  const { catalog, tables, runs, aws, logger } = mockedRunServices(entities);
   const permissions = mockServices.permissions.mock();
   permissions.authorize.mockImplementation(
     async requests =>

@@ -27,16 +27,10 @@ import {
   datalakePipelineRunPermission,
   PipelineRunStarted,
 } from '@datalake-portal/backstage-plugin-datalake-common';
-import { randomUUID } from 'node:crypto';
 import { getTableEntity, normaliseEntityRef } from '../lineage/tableEntities';
 import { AwsStatusReader } from './AwsStatusReader';
+import { executionName } from './executionName';
 import { isPipelineRef, RunStatusService } from './RunStatusService';
-
-/** The execution name: unique, sortable, and saying where it came from. */
-function executionName(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-  return `run-now-${stamp}-${randomUUID().slice(0, 8)}`;
-}
 
 /** @public */
 export class PipelineRunStarter {
@@ -140,7 +134,7 @@ export class PipelineRunStarter {
         `Pipeline ${pipeline} is already running (execution ${running.name}, started ${running.startDate})`,
       );
     }
-    const name = executionName(new Date());
+    const name = executionName('run-now', new Date());
     const started = await aws.startExecution(arn, name);
     const who = credentials.principal.userEntityRef;
     logger.info(

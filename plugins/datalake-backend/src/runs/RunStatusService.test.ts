@@ -22,48 +22,19 @@ import {
   ListStateMachinesCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { CacheManager } from '@backstage/backend-defaults/cache';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  DatalakeAwsClientFactory,
-  ProviderTables,
-} from '@datalake-portal/backstage-plugin-datalake-node';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
-import { randomUUID } from 'node:crypto';
-import { AwsStatusReader } from './AwsStatusReader';
-import { CoalescingCache } from './CoalescingCache';
-import { RunStatusService } from './RunStatusService';
+import {
+  mockedRunServices,
+  providerTableEntity,
+} from './__testUtils__/mockedRunServices';
 
 const NOW = new Date('2026-03-01T10:18:00Z');
 const REF = 'resource:default/sakila_silver.rental';
 const ARN =
   'arn:aws:states:us-east-1:000000000000:stateMachine:datalake-sakila';
 
-const rental: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name: 'sakila_silver.rental',
-    namespace: 'default',
-    annotations: {
-      // As the Glue provider `lake` emits it.
-      'backstage.io/managed-by-location': 'datalake:lake',
-      'backstage.io/managed-by-origin-location': 'datalake:lake',
-      'datalake-portal.io/layer': 'silver',
-      'datalake-portal.io/glue-database': 'sakila_silver',
-      'datalake-portal.io/table-arn':
-        'arn:aws:glue:us-east-1:000000000000:table/sakila_silver/rental',
-    },
-  },
-  spec: {
-    type: 'iceberg-table',
-    owner: 'group:default/data-engineering',
-    system: 'system:default/sakila',
-  },
-};
+const rental = providerTableEntity('sakila_silver', 'rental');
 
 const glue = mockClient(GlueClient);
 const sfn = mockClient(SFNClient);
@@ -105,28 +76,7 @@ beforeEach(() => {
 });
 
 function service() {
-  const config = new ConfigReader({
-    datalake: { aws: { endpoint: 'http://127.0.0.1:1', region: 'us-east-1' } },
-  });
-  const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin(
-    `datalake-${randomUUID()}`,
-  );
-  const logger = mockServices.logger.mock();
-  const aws = new AwsStatusReader(
-    DatalakeAwsClientFactory.fromConfig(config),
-    new CoalescingCache({ cache, logger, ttlMs: 60_000 }),
-    new CoalescingCache({ cache, logger, ttlMs: 60_000 }),
-  );
-  return new RunStatusService({
-    catalog: catalogServiceMock({ entities: [rental] }),
-    tables: new ProviderTables([
-      { id: 'lake', namespace: 'default', region: 'us-east-1' },
-    ]),
-    aws,
-    logger,
-    region: 'us-east-1',
-    now: () => NOW,
-  });
+  return mockedRunServices([rental], { now: () => NOW }).runs;
 }
 
 const getRuns = () => service().getRuns(REF, {}, mockCredentials.user());

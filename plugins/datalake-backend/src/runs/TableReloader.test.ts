@@ -17,25 +17,17 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { datalakeTableReloadPermission } from '@datalake-portal/backstage-plugin-datalake-common';
-import {
-  DatalakeAwsClientFactory,
-  ProviderTables,
-} from '@datalake-portal/backstage-plugin-datalake-node';
 import { mockClient } from 'aws-sdk-client-mock';
 import express from 'express';
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AwsStatusReader } from './AwsStatusReader';
-import { CoalescingCache } from './CoalescingCache';
+import {
+  mockedRunServices,
+  providerTableEntity,
+} from './__testUtils__/mockedRunServices';
 import { createRunsRouter } from './createRunsRouter';
-import { RunStatusService } from './RunStatusService';
 import { TableReloader } from './TableReloader';
 
 const ARN =
@@ -44,29 +36,6 @@ const TASK_ARN = 'arn:aws:dms:us-east-1:000000000000:task:ABC';
 const BRONZE = 'resource:default/sakila_bronze.payment';
 const SILVER = 'resource:default/sakila_silver.payment';
 const GOLD = 'resource:default/sakila_gold.revenue';
-
-function table(database: string, name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Resource',
-    metadata: {
-      name: `${database}.${name}`,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/managed-by-location': 'datalake:lake',
-        'backstage.io/managed-by-origin-location': 'datalake:lake',
-        'datalake-portal.io/layer': database.split('_')[1],
-        'datalake-portal.io/glue-database': database,
-        'datalake-portal.io/table-arn': `arn:aws:glue:us-east-1:000000000000:table/${database}/${name}`,
-      },
-    },
-    spec: {
-      type: 'iceberg-table',
-      owner: 'group:default/data-engineering',
-      system: 'system:default/sakila',
-    },
-  };
-}
 
 const UPSTREAM: Record<string, string> = {
   'sakila_bronze.payment': 'mysql:sakila/sakila.payment',
@@ -159,32 +128,11 @@ function app(
     | AuthorizeResult.ALLOW
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
-  const config = new ConfigReader({
-    datalake: { aws: { endpoint: 'http://127.0.0.1:1', region: 'us-east-1' } },
-  });
-  const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin(
-    `datalake-${randomUUID()}`,
-  );
-  const logger = mockServices.logger.mock();
-  const aws = new AwsStatusReader(
-    DatalakeAwsClientFactory.fromConfig(config),
-    new CoalescingCache({ cache, logger, ttlMs: 60_000 }),
-    new CoalescingCache({ cache, logger, ttlMs: 60_000 }),
-  );
-  const catalog = catalogServiceMock({
-    entities: [
-      table('sakila_bronze', 'payment'),
-      table('sakila_silver', 'payment'),
-      table('sakila_gold', 'revenue'),
-    ],
-  });
-  const tables = new ProviderTables([
-    { id: 'lake', namespace: 'default', region: 'us-east-1' },
+  const { catalog, tables, runs, aws, logger } = mockedRunServices([
+    providerTableEntity('sakila_bronze', 'payment'),
+    providerTableEntity('sakila_silver', 'payment'),
+    providerTableEntity('sakila_gold', 'revenue'),
   ]);
-  const runs = new RunStatusService({
-    ...{ catalog, tables, aws, logger },
-    region: 'us-east-1',
-  });
   const permissions = mockServices.permissions.mock();
   permissions.authorize.mockImplementation(
     async requests => requests.map(() => ({ result: decision })) as any,

@@ -28,7 +28,6 @@ import {
   TableReloadRequested,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 import { ProviderTables } from '@datalake-portal/backstage-plugin-datalake-node';
-import { randomUUID } from 'node:crypto';
 import {
   dmsTaskReplicates,
   recordedLineage,
@@ -36,6 +35,7 @@ import {
 import { MysqlTableRef } from '../lineage/buildLineageGraph';
 import { getTableEntity, normaliseEntityRef } from '../lineage/tableEntities';
 import { AwsStatusReader } from './AwsStatusReader';
+import { executionName } from './executionName';
 import { RunStatusService } from './RunStatusService';
 
 /** Table states in which DMS is (re)loading the table (DMS User Guide, table state values). */
@@ -230,11 +230,7 @@ export class TableReloader {
       while (await aws.runningExecution(reload.stateMachineArn)) {
         await sleep(pollMs);
       }
-      const stamp = new Date()
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\..*$/, '');
-      const name = `reload-${stamp}-${randomUUID().slice(0, 8)}`;
+      const name = executionName('reload', new Date());
       await aws.startExecution(reload.stateMachineArn, name);
       logger.info(
         `Reload of ${reload.ref}: ${sourceName} loaded again; pipeline ${reload.pipeline} started (execution ${name})`,

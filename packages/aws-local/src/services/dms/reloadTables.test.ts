@@ -174,9 +174,12 @@ describe('DMS ReloadTables', () => {
     await expect(reload(arn, ['errors'])).rejects.toMatchObject({
       name: 'InvalidResourceStateFault',
     });
-    await expect(
-      reload(`${arn.slice(0, -4)}XXXX`, ['errors']),
-    ).rejects.toMatchObject({ name: 'ResourceNotFoundFault' });
+    // A well-formed ARN of this account and region that names no task.
+    const noSuchTask = arn.replace(/:task:[^:]+$/, ':task:NOSUCHTASK');
+    expect(noSuchTask).not.toBe(arn);
+    await expect(reload(noSuchTask, ['errors'])).rejects.toMatchObject({
+      name: 'ResourceNotFoundFault',
+    });
 
     await startTask(setup, arn);
     await waitForTask(setup, arn, fullyLoaded);

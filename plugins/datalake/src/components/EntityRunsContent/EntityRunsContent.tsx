@@ -27,6 +27,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { datalakeApiRef } from '../../api';
 import { isDataPipeline } from '../../isDatalakeTable';
 import { errorMessage } from '../../hooks/errorMessage';
+import { useRequestState } from '../../hooks/useRequestState';
 import { formatCount, relativeTime } from '../../hooks/format';
 import { PipelineSchedule } from '../PipelineSchedule';
 import { formatDuration } from './formatDuration';
@@ -181,39 +182,24 @@ function RunNow(props: {
     permission: datalakePipelineRunPermission,
     resourceRef: entityRef,
   });
-  const [state, setState] = useState<
-    | { kind: 'idle' }
-    | { kind: 'starting' }
-    | { kind: 'started'; name: string }
-    | { kind: 'failed'; message: string }
-  >({ kind: 'idle' });
-  const start = async () => {
-    setState({ kind: 'starting' });
-    try {
-      const started = await api.startPipelineRun(entityRef);
-      setState({ kind: 'started', name: started.executionName });
-      onStarted();
-    } catch (e) {
-      setState({
-        kind: 'failed',
-        message: errorMessage(e instanceof Error ? e : new Error(String(e))),
-      });
-    }
-  };
+  const { state, send } = useRequestState(
+    () => api.startPipelineRun(entityRef),
+    onStarted,
+  );
   return (
     <div style={{ marginBottom: 16 }}>
       <Button
         variant="contained"
         color="primary"
-        disabled={loading || !allowed || state.kind === 'starting'}
-        onClick={start}
+        disabled={loading || !allowed || state.kind === 'pending'}
+        onClick={send}
         title={runNowTitle(pipeline, allowed)}
       >
         Run now
       </Button>
-      {state.kind === 'started' && (
+      {state.kind === 'done' && (
         <Typography variant="body2" component="span" style={{ marginLeft: 12 }}>
-          Started execution {state.name}
+          Started execution {state.value.executionName}
         </Typography>
       )}
       {state.kind === 'failed' && (

@@ -5,7 +5,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { datalakeApiRef } from '../../api';
-import { errorMessage } from '../../hooks/errorMessage';
+import { useRequestState } from '../../hooks/useRequestState';
 
 /**
  * "Reload": loads the MySQL table behind a bronze or silver table again (DMS ReloadTables) and
@@ -22,29 +22,18 @@ export function ReloadTable(props: {
     permission: datalakeTableReloadPermission,
     resourceRef: entityRef,
   });
-  const [state, setState] = useState<
-    | { kind: 'idle' }
-    | { kind: 'confirming' }
-    | { kind: 'requesting' }
-    | { kind: 'requested'; sourceTable: string }
-    | { kind: 'failed'; message: string }
-  >({ kind: 'idle' });
-  const reload = async () => {
-    setState({ kind: 'requesting' });
-    try {
-      const requested = await api.reloadTable(entityRef);
-      setState({ kind: 'requested', sourceTable: requested.sourceTable });
-      onRequested();
-    } catch (e) {
-      setState({
-        kind: 'failed',
-        message: errorMessage(e instanceof Error ? e : new Error(String(e))),
-      });
-    }
+  const [confirming, setConfirming] = useState(false);
+  const { state, send } = useRequestState(
+    () => api.reloadTable(entityRef),
+    onRequested,
+  );
+  const reload = () => {
+    setConfirming(false);
+    return send();
   };
   return (
     <div style={{ marginBottom: 16 }}>
-      {state.kind === 'confirming' ? (
+      {confirming ? (
         <>
           <Typography variant="body2" component="span">
             Load the source table again and rebuild this table from it?
@@ -52,13 +41,13 @@ export function ReloadTable(props: {
           <Button color="primary" onClick={reload} style={{ marginLeft: 8 }}>
             Reload now
           </Button>
-          <Button onClick={() => setState({ kind: 'idle' })}>Cancel</Button>
+          <Button onClick={() => setConfirming(false)}>Cancel</Button>
         </>
       ) : (
         <Button
           variant="outlined"
-          disabled={loading || !allowed || state.kind === 'requesting'}
-          onClick={() => setState({ kind: 'confirming' })}
+          disabled={loading || !allowed || state.kind === 'pending'}
+          onClick={() => setConfirming(true)}
           title={
             allowed
               ? 'Load the MySQL table again with DMS and rebuild this table from it'
@@ -68,10 +57,10 @@ export function ReloadTable(props: {
           Reload from source
         </Button>
       )}
-      {state.kind === 'requested' && (
+      {state.kind === 'done' && (
         <Typography variant="body2" component="span" style={{ marginLeft: 12 }}>
-          DMS is loading {state.sourceTable} again; the pipeline runs when the
-          load is complete
+          DMS is loading {state.value.sourceTable} again; the pipeline runs when
+          the load is complete
         </Typography>
       )}
       {state.kind === 'failed' && (
