@@ -77,6 +77,35 @@ def current_snapshot_id(spark, table):
     return rows[0]["snapshot_id"] if rows else None
 
 
+# The slots generated SQL carries for the columns schema drift policy "evolve" adds at run time
+# (evolvedColumnsSlot in the renderer): a comment holding the list item for one column.
+EVOLVED_SLOT = re.compile(r"/\*dl-evolved (\{.*?\})\*/")
+EVOLVED_PLACEHOLDER = "`__dl_column__`"
+# Glue table and column names: lower snake case.
+GLUE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,254}$")
+
+
+def quote(name):
+    return "`{}`".format(name.replace("`", "``"))
+
+
+def expand_evolved(sql, columns):
+    """Fills the evolved-columns slots of generated SQL, as expandEvolvedColumns in the renderer does;
+    columns are {"name", "text"}."""
+    def fill(match):
+        items = json.loads(match.group(1))
+        return "".join((items["text"] if c["text"] else items["plain"]).replace(EVOLVED_PLACEHOLDER, quote(c["name"]))
+                       for c in columns)
+    return EVOLVED_SLOT.sub(fill, sql)
+
+
+def add_columns(spark, table, columns, why):
+    """Adds columns ({"name", "type"}) to an Iceberg table: a schema update, no new snapshot."""
+    for c in columns:
+        spark.sql("ALTER TABLE {} ADD COLUMNS ({} {} COMMENT '{}')".format(
+            table, quote(c["name"]), c["type"], why.replace("\\", "\\\\").replace("'", "\\'")))
+
+
 def utc_now():
     return datetime.now(timezone.utc)
 

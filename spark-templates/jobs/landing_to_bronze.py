@@ -152,7 +152,75 @@ def read_csv_file(spark, file, gen):
          for i, name in enumerate(names)] + [F.col("__row")])
 
 
-def read_raw(spark, files, gen):
+def drift_failure(gen, file, columns):
+    # Worded as schemaDriftFailureMessage in the renderer, which the DuckDB replay raises.
+    fail("{}: landing file {} has columns the pipeline does not know: {} (schema drift policy 'fail'); "
+         "nothing was applied. The source table gained columns after the pipeline was made: to replicate "
+         "them, set the pipeline's schema drift policy to 'evolve' (they are added to bronze and silver); "
+         "to leave them out, set it to 'ignore'; then update its Glue jobs (datalake:glue:job:create)".format(
+             gen["bronze_name"], file, ", ".join(columns)))
+
+
+def apply_drift_policy(spark, target, files, gen):
+    """Applies the schema drift policy to the columns of the batch's Parquet files the pipeline does not
+    know (DMS appends the columns an ALTER TABLE ADD COLUMN adds), before anything is read: 'fail' stops
+    the run, 'ignore' leaves them out, 'evolve' adds them to the bronze table (an Iceberg schema update,
+    under their source names and Parquet types). Returns the columns the table gained this way, now or
+    in an earlier run, that this batch writes: [{"name", "type", "text"}]."""
+    policy = gen["schema_drift"]
+    if gen["format"] != "parquet" or policy == "ignore":
+        # CSV files name no columns: a file with more fields fails the read (csv_drift_failure).
+        return []
+    known = set(gen["known_landing_columns"])
+    unknown = {}
+    for file in files:
+        fields = [f for f in spark.read.parquet(file["path"]).schema.fields if f.name not in known]
+        if fields and policy == "fail":
+            drift_failure(gen, file["name"], [f.name for f in fields])
+        for field in fields:
+            unknown.setdefault(field.name, {"type": field.dataType.simpleString(), "file": file["name"]})
+    bronze_known = set(gen["bronze_columns"])
+    present = set(spark.table(target).columns)
+    added = []
+    for name, info in unknown.items():
+        if not GLUE_NAME.match(name) or name.startswith("_dl_"):
+            fail("{}: landing file {} has column {}, which schema drift policy 'evolve' cannot add: it adds "
+                 "columns under their source names, and this is not a Glue name (lower snake case, not "
+                 "starting with _dl_); nothing was applied. Rename the column at the source, or set the "
+                 "pipeline's schema drift policy to 'ignore'".format(gen["bronze_name"], info["file"], name))
+        if name not in present:
+            added.append({"name": name, "type": info["type"]})
+    if added:
+        add_columns(spark, target, added, "added by schema drift policy evolve")
+        print("schema drift: added {} to {}".format(
+            ", ".join("{} {}".format(c["name"], c["type"]) for c in added), target))
+    return [{"name": f.name, "type": f.dataType.simpleString(), "text": f.dataType.simpleString() == "string"}
+            for f in spark.table(target).schema.fields if f.name not in bronze_known]
+
+
+def csv_drift_failure(spark, files, gen):
+    """After Spark refused a CSV record (FAILFAST), fails naming the first file with more fields than the
+    pipeline's columns: the source table gained columns and DMS appends them. Returns otherwise."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    csv = gen["csv"]
+    for file in files:
+        names = csv["full_load_columns"] if file["phase"] == "full-load" else csv["cdc_columns"]
+        # PERMISSIVE mode keeps the first fields of a longer record and drops the rest, so the probe
+        # reads up to 16 fields past the layout.
+        width = len(names) + 16
+        probe = spark.read.csv(file["path"], schema=StructType(
+            [StructField("__c{}".format(i), StringType(), True) for i in range(width)]),
+            header=False, sep=csv["delimiter"], quote='"', escape='"', multiLine=True, encoding="UTF-8",
+            mode="PERMISSIVE")
+        extra = [i for i in range(len(names), width)
+                 if probe.where(F.col("__c{}".format(i)).isNotNull()).limit(1).count() > 0]
+        if extra:
+            drift_failure(gen, file["name"], ["field {}".format(i + 1) for i in extra])
+
+
+def read_raw(spark, files, gen, evolved):
     from pyspark.sql import functions as F
 
     binary = set(gen["binary_columns"])
@@ -162,10 +230,6 @@ def read_raw(spark, files, gen):
         if gen["format"] == "parquet":
             df = spark.read.parquet(file["path"])
             present = set(df.columns)
-            unknown = sorted(present - set(gen["known_landing_columns"]))
-            if unknown and gen["schema_drift"] != "ignore":
-                fail("{} has columns the pipeline does not know: {} (policy {})".format(
-                    file["name"], ", ".join(unknown), gen["schema_drift"]))
             df = df.select("*", F.col("_metadata.row_index").alias("__row"))
         else:
             df = read_csv_file(spark, file, gen)
@@ -184,6 +248,9 @@ def read_raw(spark, files, gen):
             F.lit(file["name"]).alias("_dl_source_file"),
             F.col("__row").cast("bigint").alias("_dl_source_row"),
         ]
+        # Evolved columns keep their types: older files, from before the ALTER TABLE, lack them.
+        columns += [(F.col(c["name"]) if c["name"] in present else F.lit(None)).cast(c["type"]).alias(c["name"])
+                    for c in evolved]
         frames.append(df.select(columns))
     result = frames[0]
     for frame in frames[1:]:
@@ -226,23 +293,29 @@ def main(argv):
     if not batch["record"]:
         print("nothing to apply: {} file(s) already applied".format(len(files)))
         return
-    read_raw(spark, batch["read"], gen).createOrReplaceTempView("landing_raw")
-    check_casts(spark, gen)
-    changes = spark.sql(gen["change_projection_sql"])
-    missing_key = changes.where(" OR ".join("`{}` IS NULL".format(k.replace("`", "``")) for k in gen["key"]))
-    if missing_key.limit(1).count() > 0:
-        fail("change rows without a key value: {}".format(missing_key.limit(5).collect()))
-    changes.createOrReplaceTempView("landing_changes")
+    evolved = apply_drift_policy(spark, target, batch["read"], gen)
     names = [f["name"] for f in batch["record"]]
     times = full_load_times(files, applied, full_loads, batch["record"])
-    merge_sql = gen["reload_merge_sql"] if batch["reload"] else gen["merge_sql"]
+    merge_sql = expand_evolved(gen["reload_merge_sql"] if batch["reload"] else gen["merge_sql"], evolved)
     before = current_snapshot_id(spark, target)
-    run_with_commit_properties(
-        spark,
-        {APPLIED_FILES_PROPERTY: json.dumps(names), LISTED_AT_PROPERTY: listed_at.isoformat(),
-         FULL_LOAD_FILES_PROPERTY: json.dumps(times, sort_keys=True)},
-        lambda: spark.sql(render(merge_sql, args.catalog)),
-    )
+    try:
+        read_raw(spark, batch["read"], gen, evolved).createOrReplaceTempView("landing_raw")
+        check_casts(spark, gen)
+        changes = spark.sql(expand_evolved(gen["change_projection_sql"], evolved))
+        missing_key = changes.where(" OR ".join("`{}` IS NULL".format(k.replace("`", "``")) for k in gen["key"]))
+        if missing_key.limit(1).count() > 0:
+            fail("change rows without a key value: {}".format(missing_key.limit(5).collect()))
+        changes.createOrReplaceTempView("landing_changes")
+        run_with_commit_properties(
+            spark,
+            {APPLIED_FILES_PROPERTY: json.dumps(names), LISTED_AT_PROPERTY: listed_at.isoformat(),
+             FULL_LOAD_FILES_PROPERTY: json.dumps(times, sort_keys=True)},
+            lambda: spark.sql(render(merge_sql, args.catalog)),
+        )
+    except Exception as error:  # fail() raises SystemExit, which passes
+        if gen["format"] == "csv" and "Malformed" in str(error):
+            csv_drift_failure(spark, batch["read"], gen)
+        raise
     after = current_snapshot_id(spark, target)
     if after != before:
         summary = dict(snapshot_summaries(spark, target))[after]

@@ -149,7 +149,7 @@ describe('seedDemoLake', () => {
         {
           job: ADDRESS_SILVER,
           error: expect.stringMatching(
-            /sakila_silver\.address: value '14033335568' of column phone does not fit int \(key address_id=3\); nothing was merged/,
+            /sakila_silver\.address: value '14033335568' of column phone does not fit int \(key address_id=3\); nothing was merged\. Correct the value at the source, or change the pipeline's silver cast of phone/,
           ),
         },
       ],

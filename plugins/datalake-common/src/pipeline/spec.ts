@@ -52,13 +52,25 @@ export type GoldTableSpec = {
 };
 
 /**
- * What to do when the landing files carry columns the spec does not know: stop the batch
- * (`fail`), or drop the unknown columns (`ignore`). Evolving the tables automatically is not
- * offered: a new column reaches bronze by regenerating the pipeline from a new inspection.
+ * What to do when the landing files carry columns the spec does not know (the source table gained
+ * them after the pipeline was made; DMS appends them): stop the batch (`fail`), drop them (`ignore`),
+ * or add them to the bronze and silver tables with an Iceberg schema update and replicate them
+ * (`evolve`, Parquet landing only: CSV files have no header to name them).
  *
  * @public
  */
-export type SchemaDriftPolicy = 'fail' | 'ignore';
+export type SchemaDriftPolicy = 'fail' | 'ignore' | 'evolve';
+
+/**
+ * The schema drift policies, in the order the form offers them.
+ *
+ * @public
+ */
+export const SCHEMA_DRIFT_POLICIES: readonly SchemaDriftPolicy[] = [
+  'fail',
+  'ignore',
+  'evolve',
+];
 
 /**
  * One Iceberg table of a layer.

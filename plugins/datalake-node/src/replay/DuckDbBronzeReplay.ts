@@ -9,11 +9,14 @@ import {
   CHANGE_COLUMNS,
   bronzeCastFailureMessage,
   bronzeTableColumns,
+  evolvedColumnNameFailureMessage,
   planBronzeMerge,
   renderBronzeCastCheck,
   renderBronzeMerge,
   renderChangeProjection,
+  schemaDriftFailureMessage,
 } from '../sql/bronzeMerge';
+import { EvolvedColumn, expandEvolvedColumns } from '../sql/evolvedColumns';
 import { quoteIdentifier, quoteString } from '../sql/dialect';
 import {
   LANDING_CSV_SETTINGS,
@@ -30,6 +33,11 @@ const lit = (value: string) => quoteString(value, 'duckdb');
 const APPLIED_FILES_TABLE = '_dl_applied_files';
 const RAW_TABLE = '_dl_landing_raw';
 const CHANGES_TABLE = '_dl_landing_changes';
+/** Glue names, under which schema drift policy `evolve` adds columns. */
+const GLUE_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
+
+/** A column a table gained under schema drift policy `evolve`, with its DuckDB type. */
+type EvolvedTableColumn = EvolvedColumn & { type: string };
 
 /**
  * What one call to `apply` did.
@@ -178,6 +186,7 @@ export class DuckDbBronzeReplay {
     if (batch.record.length === 0) {
       return { appliedFiles: [], skippedFiles, changeRows: 0, reload };
     }
+    const evolved = await this.applyDriftPolicy(pending);
     await this.connection.run(`DROP TABLE IF EXISTS ${q(RAW_TABLE)}`);
     await this.connection.run(
       `CREATE TEMP TABLE ${q(RAW_TABLE)} (${[
@@ -187,10 +196,11 @@ export class DuckDbBronzeReplay {
         `${q(CHANGE_COLUMNS.changeSeq)} VARCHAR`,
         `${q(CHANGE_COLUMNS.file)} VARCHAR`,
         `${q(CHANGE_COLUMNS.row)} BIGINT`,
+        ...evolved.map(c => `${q(c.name)} ${c.type}`),
       ].join(', ')})`,
     );
     for (const file of pending) {
-      await this.loadRaw(file);
+      await this.loadRaw(file, evolved);
     }
     if (this.spec.source.format === 'csv') {
       await this.assertCastsFit();
@@ -200,13 +210,25 @@ export class DuckDbBronzeReplay {
       await this.connection.run(
         `CREATE OR REPLACE TEMP TABLE ${q(
           CHANGES_TABLE,
-        )} AS ${renderChangeProjection(this.plan, 'duckdb', q(RAW_TABLE))}`,
+        )} AS ${expandEvolvedColumns(
+          renderChangeProjection(this.plan, 'duckdb', q(RAW_TABLE)),
+          evolved,
+          'duckdb',
+        )}`,
       );
       await this.assertKeysPresent();
       await this.connection.run(
-        renderBronzeMerge(this.plan, 'duckdb', [this.table], q(CHANGES_TABLE), {
-          mode: batch.mode,
-        }),
+        expandEvolvedColumns(
+          renderBronzeMerge(
+            this.plan,
+            'duckdb',
+            [this.table],
+            q(CHANGES_TABLE),
+            { mode: batch.mode },
+          ),
+          evolved,
+          'duckdb',
+        ),
       );
       const time = (f: LandingFile) =>
         f.phase === 'full-load' && f.modified !== undefined
@@ -252,6 +274,90 @@ export class DuckDbBronzeReplay {
     };
   }
 
+  /** The name and DuckDB type of each column of a query's result. */
+  private async describe(
+    query: string,
+  ): Promise<{ name: string; type: string }[]> {
+    const reader = await this.connection.runAndReadAll(`DESCRIBE ${query}`);
+    return reader.getRowObjectsJS().map(r => ({
+      name: String(r.column_name),
+      type: String(r.column_type),
+    }));
+  }
+
+  /** The columns the bronze table gained under schema drift policy `evolve`. */
+  private async evolvedColumns(): Promise<EvolvedTableColumn[]> {
+    const known = new Set(
+      bronzeTableColumns(this.plan, 'duckdb').map(c => c.name),
+    );
+    return (await this.describe(`SELECT * FROM ${q(this.table)}`))
+      .filter(c => !known.has(c.name))
+      .map(c => ({ ...c, text: c.type === 'VARCHAR' }));
+  }
+
+  /**
+   * The schema drift policy on the batch's Parquet files, before any is read, as the Spark job
+   * applies it (`apply_drift_policy`): `fail` stops at the first file with columns the spec does
+   * not know, `ignore` leaves them out, `evolve` adds them to the bronze table under their source
+   * names and types. Returns the columns the table gained, now or before.
+   */
+  private async applyDriftPolicy(
+    files: LandingFile[],
+  ): Promise<EvolvedTableColumn[]> {
+    if (
+      this.spec.source.format !== 'parquet' ||
+      this.schemaDrift === 'ignore'
+    ) {
+      return [];
+    }
+    const { timestampColumn, sequenceColumn } = this.spec.cdc;
+    const known = new Set([
+      ...this.spec.columns.map(c => c.sourceName),
+      'Op',
+      ...(timestampColumn ? [timestampColumn] : []),
+      ...(sequenceColumn ? [sequenceColumn] : []),
+    ]);
+    const bronze = `${this.spec.bronze.database}.${this.spec.bronze.table}`;
+    const unknown = new Map<string, { type: string; file: string }>();
+    for (const file of files) {
+      const fields = (
+        await this.describe(
+          `SELECT * FROM read_parquet(${lit(file.absolutePath)})`,
+        )
+      ).filter(c => !known.has(c.name));
+      if (fields.length > 0 && this.schemaDrift === 'fail') {
+        throw new InputError(
+          schemaDriftFailureMessage(
+            bronze,
+            file.name,
+            fields.map(f => f.name),
+          ),
+        );
+      }
+      for (const field of fields) {
+        if (!unknown.has(field.name)) {
+          unknown.set(field.name, { type: field.type, file: file.name });
+        }
+      }
+    }
+    const present = new Set(
+      (await this.describe(`SELECT * FROM ${q(this.table)}`)).map(c => c.name),
+    );
+    for (const [name, { type, file }] of unknown) {
+      if (!GLUE_NAME.test(name) || name.startsWith('_dl_')) {
+        throw new InputError(
+          evolvedColumnNameFailureMessage(bronze, file, name),
+        );
+      }
+      if (!present.has(name)) {
+        await this.connection.run(
+          `ALTER TABLE ${q(this.table)} ADD COLUMN ${q(name)} ${type}`,
+        );
+      }
+    }
+    return this.evolvedColumns();
+  }
+
   /** A change row without a key value cannot be placed; fail the batch instead of dropping it. */
   private async assertKeysPresent(): Promise<void> {
     const reader = await this.connection.runAndReadAll(
@@ -291,12 +397,21 @@ export class DuckDbBronzeReplay {
     }
   }
 
-  private async loadRaw(file: LandingFile): Promise<void> {
+  private async loadRaw(
+    file: LandingFile,
+    evolved: EvolvedTableColumn[],
+  ): Promise<void> {
     const cdc = file.phase === 'cdc';
     const { timestampColumn, sequenceColumn } = this.spec.cdc;
     try {
       if (this.spec.source.format === 'parquet') {
-        await this.loadParquet(file, cdc, timestampColumn, sequenceColumn);
+        await this.loadParquet(
+          file,
+          cdc,
+          evolved,
+          timestampColumn,
+          sequenceColumn,
+        );
       } else {
         await this.loadCsv(file, cdc);
       }
@@ -310,6 +425,7 @@ export class DuckDbBronzeReplay {
   private async loadParquet(
     file: LandingFile,
     cdc: boolean,
+    evolved: EvolvedTableColumn[],
     timestampColumn?: string,
     sequenceColumn?: string,
   ): Promise<void> {
@@ -322,21 +438,6 @@ export class DuckDbBronzeReplay {
     const present = new Set(
       described.getRowObjectsJS().map(r => String(r.column_name)),
     );
-    const known = new Set([
-      ...this.spec.columns.map(c => c.sourceName),
-      'Op',
-      'file_row_number',
-      ...(timestampColumn ? [timestampColumn] : []),
-      ...(sequenceColumn ? [sequenceColumn] : []),
-    ]);
-    const unknown = [...present].filter(c => !known.has(c));
-    if (unknown.length > 0 && this.schemaDrift === 'fail') {
-      throw new InputError(
-        `${file.name} has columns the table spec does not know: ${unknown.join(
-          ', ',
-        )} (schema drift policy 'fail')`,
-      );
-    }
     if (cdc && !present.has('Op')) {
       throw new InputError(`${file.name} is a CDC file without an Op column`);
     }
@@ -355,6 +456,10 @@ export class DuckDbBronzeReplay {
       pick(sequenceColumn, cdc),
       lit(file.name),
       'file_row_number',
+      // Evolved columns keep their types; files from before the ALTER TABLE lack them.
+      ...evolved.map(c =>
+        present.has(c.name) ? `CAST(${q(c.name)} AS ${c.type})` : 'NULL',
+      ),
     ];
     await this.connection.run(
       `INSERT INTO ${q(RAW_TABLE)} SELECT ${select.join(', ')} FROM ${source}`,
@@ -397,9 +502,34 @@ export class DuckDbBronzeReplay {
       lit(file.name),
       'ordinality - 1',
     ];
-    await this.connection.run(
-      `INSERT INTO ${q(RAW_TABLE)} SELECT ${select.join(', ')} FROM ${source}`,
-    );
+    try {
+      await this.connection.run(
+        `INSERT INTO ${q(RAW_TABLE)} SELECT ${select.join(
+          ', ',
+        )} FROM ${source}`,
+      );
+    } catch (e) {
+      assertError(e);
+      // A record longer than the layout: the source table gained columns (DMS appends them), which
+      // a CSV file cannot name. The Spark job fails with the same message (csv_drift_failure).
+      const count = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(
+        e.message,
+      );
+      if (count && Number(count[2]) > Number(count[1])) {
+        const extra = Array.from(
+          { length: Number(count[2]) - Number(count[1]) },
+          (_, i) => `field ${Number(count[1]) + i + 1}`,
+        );
+        throw new InputError(
+          schemaDriftFailureMessage(
+            `${this.spec.bronze.database}.${this.spec.bronze.table}`,
+            file.name,
+            extra,
+          ),
+        );
+      }
+      throw e;
+    }
   }
 
   /**
@@ -407,7 +537,7 @@ export class DuckDbBronzeReplay {
    */
   async rows(): Promise<Record<string, unknown>[]> {
     const reader = await this.connection.runAndReadAll(
-      this.selectSourceColumns(),
+      await this.selectSourceColumns(),
     );
     return reader.getRowObjectsJS();
   }
@@ -415,7 +545,7 @@ export class DuckDbBronzeReplay {
   /** The bronze rows without change metadata, sorted by key, with every value as DuckDB prints it. */
   async rowsJson(): Promise<Record<string, unknown>[]> {
     const reader = await this.connection.runAndReadAll(
-      this.selectSourceColumns(),
+      await this.selectSourceColumns(),
     );
     return reader.getRowObjectsJson();
   }
@@ -423,15 +553,17 @@ export class DuckDbBronzeReplay {
   /** Writes the bronze table as CSV with a header, sorted by key. */
   async exportCsv(outFile: string, withMetadata = false): Promise<void> {
     await this.connection.run(
-      `COPY (${this.selectSourceColumns(withMetadata)}) TO ${lit(
+      `COPY (${await this.selectSourceColumns(withMetadata)}) TO ${lit(
         outFile,
       )} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"')`,
     );
   }
 
-  private selectSourceColumns(withMetadata = false): string {
+  /** The source columns (those the table gained under `evolve` after the others), by key. */
+  private async selectSourceColumns(withMetadata = false): Promise<string> {
     const columns = [
       ...this.plan.columns,
+      ...(await this.evolvedColumns()),
       ...(withMetadata ? this.plan.metadataColumns : []),
     ].map(c => q(c.name));
     return `SELECT ${columns.join(', ')} FROM ${q(

@@ -1,10 +1,13 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, assertError } from '@backstage/errors';
 import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common';
+import { bronzeTableColumns, planBronzeMerge } from '../sql/bronzeMerge';
 import { quoteIdentifier, quoteTableName } from '../sql/dialect';
+import { EvolvedColumn, expandEvolvedColumns } from '../sql/evolvedColumns';
 import {
   SILVER_CHANGE_COLUMNS,
   SilverMergePlan,
+  evolvedColumnCollisionMessage,
   planSilverMerge,
   renderSilverCastCheck,
   renderSilverMerge,
@@ -87,8 +90,63 @@ export class DuckDbSilverReplay {
     );
   }
 
+  /** The name and DuckDB type of each column of a table. */
+  private async describe(
+    table: string,
+  ): Promise<{ name: string; type: string }[]> {
+    const reader = await this.connection.runAndReadAll(
+      `DESCRIBE SELECT * FROM ${table}`,
+    );
+    return reader.getRowObjectsJS().map(r => ({
+      name: String(r.column_name),
+      type: String(r.column_type),
+    }));
+  }
+
+  /**
+   * Schema drift policy `evolve`, as the Spark job applies it (`evolve_silver`): the columns bronze
+   * gained are added to silver under their bronze names and types, and to the record of merged rows
+   * (NULL in the rows merged before, as the job reads an older snapshot). Returns them.
+   */
+  private async evolve(): Promise<EvolvedColumn[]> {
+    if (!this.plan.evolve) return [];
+    const known = new Set(
+      bronzeTableColumns(planBronzeMerge(this.spec), 'duckdb').map(c => c.name),
+    );
+    const evolved = (await this.describe(q(this.bronzeTable))).filter(
+      c => !known.has(c.name),
+    );
+    const silver = quoteTableName(this.target, 'duckdb');
+    const inSilver = new Set((await this.describe(silver)).map(c => c.name));
+    const merged = new Set((await this.describe(this.merged)).map(c => c.name));
+    for (const column of evolved) {
+      if (this.plan.columns.some(c => c.name === column.name)) {
+        throw new InputError(
+          evolvedColumnCollisionMessage(
+            `${this.spec.silver.database}.${this.spec.silver.table}`,
+            column.name,
+          ),
+        );
+      }
+      if (!inSilver.has(column.name)) {
+        await this.connection.run(
+          `ALTER TABLE ${silver} ADD COLUMN ${q(column.name)} ${column.type}`,
+        );
+      }
+      if (!merged.has(column.name)) {
+        await this.connection.run(
+          `ALTER TABLE ${this.merged} ADD COLUMN ${q(column.name)} ${
+            column.type
+          }`,
+        );
+      }
+    }
+    return evolved.map(c => ({ name: c.name, text: c.type === 'VARCHAR' }));
+  }
+
   /** Merges what changed in bronze since the last call. */
   async apply(): Promise<SilverReplayResult> {
+    const evolved = await this.evolve();
     const bronze = q(this.bronzeTable);
     const keyMatch = this.spec.key
       .map(k => `m.${q(k)} = b.${q(k)}`)
@@ -135,7 +193,11 @@ export class DuckDbSilverReplay {
         )
       ).getRowObjectsJS()[0];
       await this.connection.run(
-        renderSilverMerge(this.plan, 'duckdb', this.target, q(CHANGES_TABLE)),
+        expandEvolvedColumns(
+          renderSilverMerge(this.plan, 'duckdb', this.target, q(CHANGES_TABLE)),
+          evolved,
+          'duckdb',
+        ),
       );
       await this.connection.run(`DELETE FROM ${this.merged}`);
       await this.connection.run(
@@ -154,15 +216,25 @@ export class DuckDbSilverReplay {
     }
   }
 
-  /** The silver rows sorted by key, with every value as DuckDB prints it. */
+  /**
+   * The silver rows sorted by key, with every value as DuckDB prints it: the plan's columns, then
+   * those added under schema drift policy `evolve`.
+   */
   async rowsJson(): Promise<Record<string, unknown>[]> {
+    const silver = quoteTableName(this.target, 'duckdb');
+    const planned = this.plan.columns.map(c => c.name);
+    const columns = [
+      ...planned,
+      ...(await this.describe(silver))
+        .map(c => c.name)
+        .filter(name => !planned.includes(name)),
+    ];
     const reader = await this.connection.runAndReadAll(
-      `SELECT ${this.plan.columns
-        .map(c => q(c.name))
-        .join(', ')} FROM ${quoteTableName(
-        this.target,
-        'duckdb',
-      )} ORDER BY ${this.plan.key.map(q).join(', ')}`,
+      `SELECT ${columns
+        .map(q)
+        .join(', ')} FROM ${silver} ORDER BY ${this.plan.key
+        .map(q)
+        .join(', ')}`,
     );
     return reader.getRowObjectsJson();
   }

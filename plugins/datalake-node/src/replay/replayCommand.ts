@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '@backstage/errors';
+import {
+  SCHEMA_DRIFT_POLICIES,
+  SchemaDriftPolicy,
+} from '@datalake-portal/backstage-plugin-datalake-common';
 import { runReplay } from './runReplay';
 
 const USAGE = `Usage: yarn datalake replay --ddl FILE --landing DIR --format csv|parquet --out FILE.csv [options]
@@ -17,7 +21,8 @@ Options:
   --timestamp-column NAME  DMS TimestampColumnName (CSV: right after Op)
   --sequence-column NAME   column holding $AR_H_CHANGE_SEQ (CSV: last field)
   --db FILE                keep the DuckDB database in FILE between runs (files are applied once)
-  --schema-drift fail|ignore   unknown landing columns: fail (default) or ignore
+  --schema-drift fail|ignore|evolve
+                           unknown landing columns: fail (default), ignore, or add them (parquet)
   --with-metadata          also write the _dl_* change metadata columns
 `;
 
@@ -65,9 +70,11 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
   const drift = values['schema-drift'] ?? 'fail';
-  if (drift !== 'fail' && drift !== 'ignore') {
+  if (!(SCHEMA_DRIFT_POLICIES as readonly string[]).includes(drift)) {
     throw new InputError(
-      `--schema-drift must be fail or ignore, not '${drift}'`,
+      `--schema-drift must be ${SCHEMA_DRIFT_POLICIES.join(
+        ', ',
+      )}, not '${drift}'`,
     );
   }
   const result = await runReplay({
@@ -80,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
     timestampColumn: values['timestamp-column'],
     sequenceColumn: values['sequence-column'],
     databaseFile: values.db,
-    schemaDrift: drift,
+    schemaDrift: drift as SchemaDriftPolicy,
     withMetadata: values['with-metadata'],
   });
   process.stdout.write(

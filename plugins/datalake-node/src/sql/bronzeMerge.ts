@@ -1,5 +1,6 @@
 import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common';
 import { castCanFail, castFitsCondition } from './castCheck';
+import { evolvedColumnsSlot } from './evolvedColumns';
 import {
   SqlDialect,
   quoteIdentifier,
@@ -65,6 +66,11 @@ export type BronzeMergePlan = {
    */
   ordering: OrderingTerm[];
   deleteOp: string;
+  /**
+   * Schema drift policy `evolve`: the rendered SQL carries slots for the columns the job adds to the
+   * table at run time (`evolvedColumnsSlot`).
+   */
+  evolve: boolean;
 };
 
 const METADATA_COLUMNS: PlannedColumn[] = [
@@ -123,6 +129,7 @@ export function planBronzeMerge(spec: PipelineSpec): BronzeMergePlan {
       { column: CHANGE_COLUMNS.row },
     ],
     deleteOp: 'D',
+    evolve: spec.schemaDrift === 'evolve',
   };
 }
 
@@ -193,7 +200,20 @@ export function renderChangeProjection(
   const select = [...plan.columns, ...plan.metadataColumns].map(
     c => `CAST(r.${q(c.sourceName)} AS ${c.types[dialect]}) AS ${q(c.name)}`,
   );
-  return `SELECT\n  ${select.join(',\n  ')}\nFROM ${rawRelation} AS r`;
+  // Evolved columns arrive in the raw relation already in their table types.
+  const evolved = slot(plan, dialect, c => `, r.${c} AS ${c}`);
+  return `SELECT\n  ${select.join(
+    ',\n  ',
+  )}${evolved}\nFROM ${rawRelation} AS r`;
+}
+
+/** The evolved-columns slot of a column list, when the plan evolves. */
+function slot(
+  plan: { evolve: boolean },
+  dialect: SqlDialect,
+  item: (column: string) => string,
+): string {
+  return plan.evolve ? evolvedColumnsSlot(dialect, item) : '';
 }
 
 /**
@@ -241,7 +261,11 @@ export function renderBronzeMerge(
   return [
     `MERGE INTO ${quoteTableName(target, dialect)} AS t`,
     `USING (`,
-    `  SELECT ${all.map(n => `ranked.${q(n)}`).join(', ')}`,
+    `  SELECT ${all.map(n => `ranked.${q(n)}`).join(', ')}${slot(
+      plan,
+      dialect,
+      c => `, ranked.${c}`,
+    )}`,
     `  FROM (`,
     `    SELECT c.*, ROW_NUMBER() OVER (PARTITION BY ${plan.key
       .map(k => `c.${q(k)}`)
@@ -255,10 +279,12 @@ export function renderBronzeMerge(
     `WHEN MATCHED AND ${op} <> '${plan.deleteOp}'${newer} THEN UPDATE SET ${all
       .filter(n => !plan.key.includes(n))
       .map(n => `${q(n)} = s.${q(n)}`)
-      .join(', ')}`,
+      .join(', ')}${slot(plan, dialect, c => `, ${c} = s.${c}`)}`,
     `WHEN NOT MATCHED AND ${op} <> '${plan.deleteOp}' THEN INSERT (${all
       .map(q)
-      .join(', ')}) VALUES (${all.map(n => `s.${q(n)}`).join(', ')})`,
+      .join(', ')}${slot(plan, dialect, c => `, ${c}`)}) VALUES (${all
+      .map(n => `s.${q(n)}`)
+      .join(', ')}${slot(plan, dialect, c => `, s.${c}`)})`,
     // Rows of the table that the new full load (and the CDC after it) no longer hold.
     ...(reload ? ['WHEN NOT MATCHED BY SOURCE THEN DELETE'] : []),
   ].join('\n');
@@ -327,6 +353,36 @@ export function renderBronzeCastCheck(
     `ORDER BY ${q('_dl_ordinal')}, ${q(c.file)}, ${q(c.row)}`,
     `LIMIT 1`,
   ].join('\n');
+}
+
+/**
+ * The error both engines raise when a landing file has columns the pipeline does not know under the
+ * schema drift policy `fail`: the bronze table, the file, the columns, and what to do.
+ *
+ * @public
+ */
+export function schemaDriftFailureMessage(
+  table: string,
+  file: string,
+  columns: string[],
+): string {
+  return `${table}: landing file ${file} has columns the pipeline does not know: ${columns.join(
+    ', ',
+  )} (schema drift policy 'fail'); nothing was applied. The source table gained columns after the pipeline was made: to replicate them, set the pipeline's schema drift policy to 'evolve' (they are added to bronze and silver); to leave them out, set it to 'ignore'; then update its Glue jobs (datalake:glue:job:create)`;
+}
+
+/**
+ * The error both engines raise under schema drift policy `evolve` for a new landing column whose name
+ * is not a Glue name: the policy adds columns under their source names.
+ *
+ * @public
+ */
+export function evolvedColumnNameFailureMessage(
+  table: string,
+  file: string,
+  column: string,
+): string {
+  return `${table}: landing file ${file} has column ${column}, which schema drift policy 'evolve' cannot add: it adds columns under their source names, and this is not a Glue name (lower snake case, not starting with _dl_); nothing was applied. Rename the column at the source, or set the pipeline's schema drift policy to 'ignore'`;
 }
 
 /**

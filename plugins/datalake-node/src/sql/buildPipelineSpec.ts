@@ -79,6 +79,14 @@ export function buildPipelineSpec(
       }' has columns the lake cannot store as they are: ${blockers.join('; ')}`,
     );
   }
+  const schemaDrift = options.schemaDrift ?? 'fail';
+  if (options.format === 'csv' && schemaDrift !== 'fail') {
+    // A CSV file has no header (AddColumnName is off): a column DMS appends after an ALTER TABLE is
+    // one more field with no name, which can be neither dropped nor added by name.
+    throw new InputError(
+      `table '${table.name}': schema drift policy '${schemaDrift}' needs the parquet landing format; CSV files name no columns, so only 'fail' applies to them`,
+    );
+  }
   const glueNameOf = new Map(columns.map(c => [c.sourceName, c.name]));
   const key = mergeKeyOf(table).map(k => glueNameOf.get(k)!);
   const tableName = toGlueName(table.name);
@@ -150,7 +158,7 @@ export function buildPipelineSpec(
       columns: silverColumns,
     },
     gold: [],
-    schemaDrift: options.schemaDrift ?? 'fail',
+    schemaDrift,
     table: {
       writeMode: 'merge-on-read',
       snapshotRetentionDays: 7,

@@ -9,3 +9,4 @@ export * from './landingCsv';
 export * from './castCheck';
 export * from './goldSqlCheck';
 export * from './sparkFunctions';
+export * from './evolvedColumns';

@@ -4,16 +4,21 @@
  * for row with the DuckDB replay of the same plan.
  */
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common';
 import { DuckDbBronzeReplay } from '../replay/DuckDbBronzeReplay';
 import { DuckDbSilverReplay } from '../replay/DuckDbSilverReplay';
 import { listLandingFiles } from '../replay/landingFiles';
 import { asOneDmsTaskLayout, writeLanding } from '../replay/testing';
-import { bronzeTableColumns, planBronzeMerge } from './bronzeMerge';
+import {
+  bronzeTableColumns,
+  planBronzeMerge,
+  schemaDriftFailureMessage,
+} from './bronzeMerge';
 import { buildPipelineSpec } from './buildPipelineSpec';
-import { quoteIdentifier, quoteTableName } from './dialect';
+import { quoteIdentifier, quoteString, quoteTableName } from './dialect';
 import { parseMysqlDdl } from './mysqlDdl';
 import { loadSparkTemplates, renderSparkJob } from './sparkJobs';
 import {
@@ -29,12 +34,34 @@ const GAME_FIXTURE = path.resolve(REPO, '../shared/fixtures/dms/game');
 const ITEM_DDL = `CREATE TABLE game.item_data (item_id bigint NOT NULL PRIMARY KEY,
   item_name varchar(50), category varchar(50), price bigint);`;
 
-function itemSpec(landingPath: string): PipelineSpec {
+function itemSpec(
+  landingPath: string,
+  schemaDrift?: PipelineSpec['schemaDrift'],
+): PipelineSpec {
   return buildPipelineSpec(parseMysqlDdl(ITEM_DDL)[0], {
     landingPath,
     format: 'parquet',
     timestampColumn: 'timestamp',
+    schemaDrift,
   });
+}
+
+/**
+ * Writes a DMS CDC Parquet file of item_data with DuckDB: Op, the commit timestamp, the table's
+ * columns, then the columns ALTER TABLE added (DMS appends them).
+ */
+async function writeCdcParquet(file: string, select: string) {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const duckdb = await DuckDBInstance.create(':memory:');
+  const connection = await duckdb.connect();
+  try {
+    await connection.run(
+      `COPY (${select}) TO ${quoteString(file, 'duckdb')} (FORMAT parquet)`,
+    );
+  } finally {
+    connection.closeSync();
+    duckdb.closeSync();
+  }
 }
 
 /** What `datalake:glue:iceberg-table:create` makes on AWS: an Iceberg v2 merge-on-read table. */
@@ -587,6 +614,272 @@ describe('the rendered jobs on Spark with Iceberg', () => {
     expect(spark.output).toContain(`datalake job failed: ${message}`);
     expect(spark.tables[table]).toEqual([]);
     expect(spark.tables[`${table}.snapshots`]).toEqual([]);
+
+    const duckdb = await DuckDBInstance.create(':memory:');
+    const connection = await duckdb.connect();
+    try {
+      const replay = await DuckDbBronzeReplay.create(connection, spec);
+      await expect(
+        replay.apply(
+          await listLandingFiles(landing, 'game', 'item_data', 'csv'),
+        ),
+      ).rejects.toThrow(message);
+      expect(await replay.rowsJson()).toEqual([]);
+    } finally {
+      connection.closeSync();
+      duckdb.closeSync();
+    }
+  });
+
+  it('ends columns added at the source as each schema drift policy says, as the DuckDB replay does: fail, ignore, evolve into bronze and silver', async () => {
+    const all = await asOneDmsTaskLayout(GAME_FIXTURE, {
+      datePartitions: false,
+    });
+    const landing = await writeLanding({});
+    await fs.mkdir(path.join(landing, 'game/item_data'), { recursive: true });
+    await fs.copyFile(
+      path.join(all, 'game/item_data/LOAD00000001.parquet'),
+      path.join(landing, 'game/item_data/LOAD00000001.parquet'),
+    );
+    const first = 'game/item_data/20230901-100000000.parquet';
+    const second = 'game/item_data/20230901-110000000.parquet';
+    // After ALTER TABLE item_data ADD COLUMN rarity VARCHAR(20): text with spaces and an empty
+    // text (silver trims, and makes '' NULL), an update, an insert and a delete.
+    await writeCdcParquet(
+      path.join(landing, first),
+      `SELECT * FROM (VALUES
+        ('U', TIMESTAMP '2023-09-01 09:00:00', 1::BIGINT, 'sword_1', 'sword', 20::BIGINT, 'epic'),
+        ('I', TIMESTAMP '2023-09-01 09:00:01', 500::BIGINT, 'bow_9', 'bow', 70::BIGINT, '  rare '),
+        ('U', TIMESTAMP '2023-09-01 09:00:02', 2::BIGINT, 'shield_1', 'shield', 44::BIGINT, ''),
+        ('D', TIMESTAMP '2023-09-01 09:00:03', 3::BIGINT, NULL, NULL, NULL, NULL)
+      ) AS t(Op, "timestamp", item_id, item_name, category, price, rarity)`,
+    );
+    const templates = await loadSparkTemplates(
+      path.join(REPO, 'spark-templates'),
+    );
+    const jobsOf = (spec: PipelineSpec) => [
+      { script: renderSparkJob('landing_to_bronze', spec, templates) },
+      { script: renderSparkJob('bronze_to_silver', spec, templates) },
+    ];
+    const replayBoth = async (
+      spec: PipelineSpec,
+      connection: DuckDBConnection,
+    ) => {
+      const bronze = await DuckDbBronzeReplay.create(connection, spec);
+      const silver = await DuckDbSilverReplay.create(connection, spec);
+      return {
+        async apply() {
+          await bronze.apply(
+            await listLandingFiles(landing, 'game', 'item_data', 'parquet'),
+          );
+          await silver.apply();
+          return {
+            bronze: await bronze.rowsJson(),
+            silver: await silver.rowsJson(),
+          };
+        },
+      };
+    };
+    const base = itemSpec(landing);
+    const bronzeTable = `${LOCAL_CATALOG}.${base.bronze.database}.${base.bronze.table}`;
+    const silverTable = `${LOCAL_CATALOG}.${base.silver.database}.${base.silver.table}`;
+    const sourceColumns = base.columns.map(c => c.name);
+    const dump = (columns: string[]) => [
+      { table: bronzeTable, columns, orderBy: ['item_id'] },
+      { table: silverTable, columns, orderBy: ['item_id'] },
+      {
+        table: `${bronzeTable}.snapshots`,
+        columns: ['snapshot_id'],
+        orderBy: ['committed_at'],
+      },
+    ];
+    // One DuckDB database per policy, as each Spark run has its own warehouse; closed before Spark
+    // starts (a process holding DuckDB's memory cannot fork), so the evolving one is kept in a file.
+    const withDuckDb = async <T>(
+      file: string,
+      use: (connection: DuckDBConnection) => Promise<T>,
+    ): Promise<T> => {
+      const instance = await DuckDBInstance.create(file);
+      const connection = await instance.connect();
+      try {
+        return await use(connection);
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
+      }
+    };
+    // fail: the run stops on the first file, naming it and the column; nothing is applied.
+    {
+      const spec = itemSpec(landing, 'fail');
+      const spark = await runOnLocalSpark({
+        warehouse: await newWarehouse(),
+        setup: [...bronzeTableSetup(spec), ...silverTableSetup(spec)],
+        runs: [jobsOf(spec)[0]],
+        dump: dump(sourceColumns),
+      });
+      const message = schemaDriftFailureMessage('bronze.item_data', first, [
+        'rarity',
+      ]);
+      expect(spark.status).toBe(1);
+      expect(spark.output).toContain(`datalake job failed: ${message}`);
+      expect(spark.tables[`${bronzeTable}.snapshots`]).toEqual([]);
+      await withDuckDb(':memory:', async connection => {
+        const replay = await DuckDbBronzeReplay.create(connection, spec);
+        await expect(
+          replay.apply(
+            await listLandingFiles(landing, 'game', 'item_data', 'parquet'),
+          ),
+        ).rejects.toThrow(message);
+        expect(await replay.rowsJson()).toEqual([]);
+      });
+    }
+
+    // ignore: the changes are applied without the column.
+    {
+      const spec = itemSpec(landing, 'ignore');
+      const spark = await runOnLocalSpark({
+        warehouse: await newWarehouse(),
+        setup: [...bronzeTableSetup(spec), ...silverTableSetup(spec)],
+        runs: jobsOf(spec),
+        dump: dump(sourceColumns),
+      });
+      expect({ status: spark.status, output: spark.output }).toMatchObject({
+        status: 0,
+      });
+      const replayed = await withDuckDb(':memory:', async connection =>
+        (await replayBoth(spec, connection)).apply(),
+      );
+      expect(replayed.bronze.find(r => r.item_id === '1')).toEqual({
+        item_id: '1',
+        item_name: 'sword_1',
+        category: 'sword',
+        price: '20',
+      });
+      expect(asText(spark.tables[bronzeTable])).toEqual(
+        asText(replayed.bronze),
+      );
+      expect(asText(spark.tables[silverTable])).toEqual(
+        asText(replayed.silver),
+      );
+    }
+
+    // evolve: bronze and silver gain rarity, then weight in a later file; two runs of both jobs.
+    {
+      const spec = itemSpec(landing, 'evolve');
+      const warehouse = await newWarehouse();
+      const evolvedColumns = [...sourceColumns, 'rarity', 'weight'];
+      const database = path.join(
+        await fs.mkdtemp(path.join(os.tmpdir(), 'dl-evolve-')),
+        'replay.duckdb',
+      );
+      const replay = () =>
+        withDuckDb(database, async connection =>
+          (await replayBoth(spec, connection)).apply(),
+        );
+      const once = await runOnLocalSpark({
+        warehouse,
+        setup: [...bronzeTableSetup(spec), ...silverTableSetup(spec)],
+        runs: jobsOf(spec),
+        dump: dump([...sourceColumns, 'rarity']),
+      });
+      expect({ status: once.status, output: once.output }).toMatchObject({
+        status: 0,
+      });
+      expect(once.output).toMatch(
+        /schema drift: added rarity string to \S*bronze\S*item_data/,
+      );
+      expect(once.output).toMatch(
+        /schema drift: added rarity string to \S*silver\S*item_data/,
+      );
+      const replayedOnce = await replay();
+      expect(asText(once.tables[bronzeTable])).toEqual(
+        asText(replayedOnce.bronze),
+      );
+      expect(asText(once.tables[silverTable])).toEqual(
+        asText(replayedOnce.silver),
+      );
+      expect(
+        replayedOnce.silver
+          .filter(r => ['1', '2', '500'].includes(String(r.item_id)))
+          .map(r => [r.item_id, r.rarity]),
+      ).toEqual([
+        ['1', 'epic'],
+        ['2', null],
+        ['500', 'rare'],
+      ]);
+
+      // After ALTER TABLE item_data ADD COLUMN weight INT.
+      await writeCdcParquet(
+        path.join(landing, second),
+        `SELECT * FROM (VALUES
+            ('U', TIMESTAMP '2023-09-01 10:00:00', 500::BIGINT, 'bow_9', 'bow', 75::BIGINT, 'rare', 3::INTEGER),
+            ('I', TIMESTAMP '2023-09-01 10:00:01', 501::BIGINT, 'axe_1', 'axe', 9::BIGINT, NULL, NULL)
+          ) AS t(Op, "timestamp", item_id, item_name, category, price, rarity, weight)`,
+      );
+      const twice = await runOnLocalSpark({
+        warehouse,
+        runs: jobsOf(spec),
+        dump: dump(evolvedColumns),
+      });
+      expect({ status: twice.status, output: twice.output }).toMatchObject({
+        status: 0,
+      });
+      const replayedTwice = await replay();
+      expect(asText(twice.tables[bronzeTable])).toEqual(
+        asText(replayedTwice.bronze),
+      );
+      expect(asText(twice.tables[silverTable])).toEqual(
+        asText(replayedTwice.silver),
+      );
+      expect(
+        asText(
+          replayedTwice.silver.filter(r =>
+            ['1', '500', '501'].includes(String(r.item_id)),
+          ),
+        ).map(r => [r.item_id, r.rarity, r.weight]),
+      ).toEqual([
+        ['1', 'epic', null],
+        ['500', 'rare', '3'],
+        ['501', null, null],
+      ]);
+      // 140 loaded, 2 inserted, 1 deleted; the rows before the ALTER TABLE have NULL in both.
+      expect(replayedTwice.bronze).toHaveLength(141);
+    }
+  });
+
+  it('fails the bronze job on a CSV file with more fields than the pipeline knows, as the DuckDB replay does, and applies nothing', async () => {
+    const landing = await writeLanding({
+      'game/item_data/LOAD00000001.csv':
+        ',1,sword,weapon,100\n,2,shield,armor,40\n',
+      // ALTER TABLE item_data ADD COLUMN rarity VARCHAR(20): one more field.
+      'game/item_data/20240101-100000000.csv':
+        'U,2024-01-01 10:00:00,1,sword,weapon,120,epic\n',
+    });
+    const spec = buildPipelineSpec(parseMysqlDdl(ITEM_DDL)[0], {
+      landingPath: landing,
+      format: 'csv',
+      timestampColumn: 'timestamp',
+    });
+    const script = renderSparkJob(
+      'landing_to_bronze',
+      spec,
+      await loadSparkTemplates(path.join(REPO, 'spark-templates')),
+    );
+    const table = `${LOCAL_CATALOG}.${spec.bronze.database}.${spec.bronze.table}`;
+    const spark = await runOnLocalSpark({
+      warehouse: await newWarehouse(),
+      setup: bronzeTableSetup(spec),
+      runs: [{ script }],
+      dump: [{ table }],
+    });
+    const message = schemaDriftFailureMessage(
+      'bronze.item_data',
+      'game/item_data/20240101-100000000.csv',
+      ['field 7'],
+    );
+    expect(spark.status).toBe(1);
+    expect(spark.output).toContain(`datalake job failed: ${message}`);
+    expect(spark.tables[table]).toEqual([]);
 
     const duckdb = await DuckDBInstance.create(':memory:');
     const connection = await duckdb.connect();

@@ -10,6 +10,7 @@ import {
   quoteTableName,
 } from './dialect';
 import { castFitsCondition } from './castCheck';
+import { evolvedColumnsSlot } from './evolvedColumns';
 import { sparkTypeToDuckdb } from './types';
 
 /**
@@ -36,6 +37,11 @@ export type SilverColumnPlan = {
 export type SilverMergePlan = {
   key: string[];
   columns: SilverColumnPlan[];
+  /**
+   * Schema drift policy `evolve`: the merge carries slots for the columns bronze gained at run time,
+   * which silver takes under their bronze names, text trimmed with '' as NULL like the others.
+   */
+  evolve: boolean;
 };
 
 /**
@@ -78,6 +84,7 @@ export function planSilverMerge(spec: PipelineSpec): SilverMergePlan {
       trim: c.trim ?? false,
       nullValues: c.nullValues ?? [],
     })),
+    evolve: spec.schemaDrift === 'evolve',
   };
 }
 
@@ -226,7 +233,7 @@ export function renderSilverCastCheck(
 
 /**
  * The error both engines raise for a value that does not fit: the silver table, the column, its type,
- * the value and the key of the row, in one wording so that the Spark job and the DuckDB replay can be
+ * the value and the key of the row, and the two ways out, in one wording so that the Spark job and the DuckDB replay can be
  * compared.
  *
  * @public
@@ -239,11 +246,25 @@ export function silverCastFailureMessage(
   const key = plan.key
     .map((k, j) => `${k}=${String(row[`${CAST_CHECK_COLUMNS.keyPrefix}${j}`])}`)
     .join(', ');
+  const column = String(row[CAST_CHECK_COLUMNS.column]);
   return `${table}: value '${String(
     row[CAST_CHECK_COLUMNS.value],
-  )}' of column ${String(row[CAST_CHECK_COLUMNS.column])} does not fit ${String(
+  )}' of column ${column} does not fit ${String(
     row[CAST_CHECK_COLUMNS.type],
-  )} (key ${key}); nothing was merged`;
+  )} (key ${key}); nothing was merged. Correct the value at the source, or change the pipeline's silver cast of ${column}`;
+}
+
+/**
+ * The error both engines raise under schema drift policy `evolve` when a column bronze gained has the
+ * name a silver rename gave another column.
+ *
+ * @public
+ */
+export function evolvedColumnCollisionMessage(
+  table: string,
+  column: string,
+): string {
+  return `${table}: column ${column} that bronze gained has the name of a silver column of another bronze column; nothing was merged. Rename the column at the source, or change the silver rename that gives that name`;
 }
 
 /**
@@ -264,12 +285,21 @@ export function renderSilverMerge(
   const deleted = q(SILVER_CHANGE_COLUMNS.deleted);
   const names = plan.columns.map(c => c.name);
   const rank = q('_dl_rank');
+  const slot = (
+    item: (column: string) => string,
+    text?: (column: string) => string,
+  ) => (plan.evolve ? evolvedColumnsSlot(dialect, item, text) : '');
+  const empty = quoteString('', dialect);
   return [
     `MERGE INTO ${quoteTableName(target, dialect)} AS t`,
     `USING (`,
     `  SELECT ${plan.columns
       .map(c => `${columnExpression(c, dialect, 'ranked')} AS ${q(c.name)}`)
-      .join(', ')}, ranked.${deleted}`,
+      .join(', ')}, ranked.${deleted}${slot(
+      c => `, ranked.${c} AS ${c}`,
+      c =>
+        `, CASE WHEN TRIM(ranked.${c}) IN (${empty}) THEN NULL ELSE TRIM(ranked.${c}) END AS ${c}`,
+    )}`,
     `  FROM (`,
     latestChanges(plan, dialect, changesRelation),
     `  ) AS ranked`,
@@ -282,10 +312,12 @@ export function renderSilverMerge(
         .filter(n => !plan.key.includes(n))
         .map(n => `${q(n)} = s.${q(n)}`)
         .join(', ') || `${q(plan.key[0])} = s.${q(plan.key[0])}`
-    }`,
+    }${slot(c => `, ${c} = s.${c}`)}`,
     `WHEN NOT MATCHED AND NOT s.${deleted} THEN INSERT (${names
       .map(q)
-      .join(', ')}) VALUES (${names.map(n => `s.${q(n)}`).join(', ')})`,
+      .join(', ')}${slot(c => `, ${c}`)}) VALUES (${names
+      .map(n => `s.${q(n)}`)
+      .join(', ')}${slot(c => `, s.${c}`)})`,
   ].join('\n');
 }
 

@@ -4,6 +4,7 @@ import { InputError } from '@backstage/errors';
 import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common';
 import {
   BronzeMergePlan,
+  bronzeTableColumns,
   planBronzeMerge,
   renderBronzeCastCheck,
   renderBronzeMerge,
@@ -160,6 +161,10 @@ export function renderSparkJob(
     spec.silver.database,
     spec.silver.table,
   ];
+  // The bronze columns the spec knows; under schema drift policy `evolve` the others are evolved ones.
+  const bronzeColumns = bronzeTableColumns(planBronzeMerge(spec), 'spark').map(
+    c => c.name,
+  );
   switch (kind) {
     case 'landing_to_bronze': {
       const sql = bronzeJobSql(spec);
@@ -173,6 +178,7 @@ export function renderSparkJob(
         format: spec.source.format,
         schema_drift: spec.schemaDrift,
         key: spec.key,
+        bronze_columns: bronzeColumns,
         source_columns: spec.columns.map(c => c.sourceName),
         binary_columns: spec.columns
           .filter(c => c.sparkType === 'binary')
@@ -217,6 +223,9 @@ export function renderSparkJob(
         bronze_name: `${spec.bronze.database}.${spec.bronze.table}`,
         bronze_key: spec.key,
         silver_key: plan.key,
+        schema_drift: spec.schemaDrift,
+        bronze_columns: bronzeColumns,
+        silver_columns: plan.columns.map(c => c.name),
         target: quoteTableName(silverTarget, 'spark'),
         // Run before the merge: a value that does not fit its silver type fails the job, naming it.
         cast_check_sql:

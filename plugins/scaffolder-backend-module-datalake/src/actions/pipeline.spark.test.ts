@@ -183,12 +183,35 @@ const text = (rows: Record<string, unknown>[]) =>
     ),
   );
 
+const KEYS: Record<string, string[]> = {
+  category: ['category_id'],
+  film_category: ['film_id', 'category_id'],
+  language: ['language_id'],
+  hard_case: ['id'],
+  films_by_category: ['category_id'],
+};
+
+/** Orders rows by their key columns, compared as numbers (BigInt: the unsigned maximum). */
+const byKey =
+  (keys: string[]) =>
+  (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    for (const k of keys) {
+      const x = BigInt(String(a[k]));
+      const y = BigInt(String(b[k]));
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+
 describe('the pipeline our actions create, on Spark with Iceberg against the emulator', () => {
   let emulator: RunningEmulator;
   let clients: DatalakeAwsClientFactory;
   let root: mysql.Connection;
   /** Set by the first test; the others run on the pipeline it built. */
   let pipelineBuilt = false;
+  /** The input the first test gave the pipeline actions, and their options. */
+  let pipelineInput: Record<string, unknown>;
+  let actionOptions: ReturnType<typeof pipelineActionOptions>;
 
   beforeAll(async () => {
     root = await mysql.createConnection({
@@ -349,6 +372,8 @@ describe('the pipeline our actions create, on Spark with Iceberg against the emu
     await run(createIcebergTableCreateAction(options), input);
     await run(createGlueJobCreateAction(options), input);
     await run(createSfnPipelineCreateAction(options), input);
+    pipelineInput = input;
+    actionOptions = options;
 
     // One execution of the pipeline: every Glue run executes its script on Spark.
     await runExecution();
@@ -549,6 +574,114 @@ describe('the pipeline our actions create, on Spark with Iceberg against the emu
     );
   });
 
+  it('ends an ADD COLUMN at the source as each schema drift policy says: fail, then ignore, then evolve', async () => {
+    if (!pipelineBuilt)
+      throw new Error('needs the pipeline the first test builds');
+    const glue = await clients.glue();
+    const bronzeJob = `datalake-${SOURCE}-bronze-language`;
+    const change = async (statements: string[]) => {
+      const before = await cdcFileCounts(['language']);
+      for (const statement of statements) {
+        await root.query(statement);
+      }
+      await until(
+        () => cdcFileCounts(['language']),
+        counts => counts.language > before.language,
+        'the CDC file of the language change',
+        180_000,
+      );
+    };
+    const language = `\`${DATABASE}\`.language`;
+
+    // fail (the pipeline's policy, the default): the language line stops, naming the table, the
+    // file, the column and the way out; nothing reaches bronze; the other tables go on.
+    await change([
+      `ALTER TABLE ${language} ADD COLUMN iso_code VARCHAR(8)`,
+      `UPDATE ${language} SET iso_code = 'en', name = 'English (UK)' WHERE language_id = 1`,
+    ]);
+    const snapshotsBefore = await bronzeSnapshotCounts();
+    const layersBefore = await dumpLayers();
+    const failed = await finishExecution();
+    expect(failed.status).toBe('FAILED');
+    const [failedRun] = (
+      await glue.send(new GetJobRunsCommand({ JobName: bronzeJob }))
+    ).JobRuns!;
+    expect(failedRun.JobRunState).toBe('FAILED');
+    expect(failedRun.ErrorMessage).toMatch(
+      new RegExp(
+        `^datalake job failed: pipe_bronze\\.language: landing file ${DATABASE}/language/\\S+\\.parquet has columns the pipeline does not know: iso_code \\(schema drift policy 'fail'\\); nothing was applied\\. .*set the pipeline's schema drift policy to 'evolve'.*'ignore'`,
+      ),
+    );
+    expect((await bronzeSnapshotCounts())['pipe_bronze.language']).toBe(
+      snapshotsBefore['pipe_bronze.language'],
+    );
+    const layersAfterFailure = await dumpLayers();
+    const byLanguage = byKey(KEYS.language);
+    expect(
+      [...layersAfterFailure['pipe_bronze.language']].sort(byLanguage),
+    ).toEqual([...layersBefore['pipe_bronze.language']].sort(byLanguage));
+    // Every other line of the pipeline ran its jobs.
+    for (const table of ['category', 'film_category', 'hard_case']) {
+      const [latest] = (
+        await glue.send(
+          new GetJobRunsCommand({
+            JobName: `datalake-${SOURCE}-bronze-${table}`,
+          }),
+        )
+      ).JobRuns!;
+      expect({ table, state: latest.JobRunState }).toEqual({
+        table,
+        state: 'SUCCEEDED',
+      });
+    }
+
+    // ignore: the jobs rendered again with the policy; the change arrives without the column.
+    await run(createGlueJobCreateAction(actionOptions), {
+      ...pipelineInput,
+      schemaDrift: 'ignore',
+    });
+    await runExecution();
+    const ignored = await expectLayersEqualMysql({ language: ['iso_code'] });
+    for (const layer of ['bronze', 'silver']) {
+      const english = ignored[`pipe_${layer}.language`].find(
+        r => r.language_id === '1',
+      )!;
+      expect(english.name).toBe('English (UK)');
+      expect(Object.keys(english)).not.toContain('iso_code');
+    }
+
+    // evolve: bronze and silver gain the columns (a second one added since) and carry their
+    // values from the next change on. (The value 'ignore' dropped stays dropped until a change
+    // or a reload of the row: language 1 is changed again.) The ALTER TABLE comes first: DMS
+    // starts a new file at a DDL, and this batch is one file.
+    await run(createGlueJobCreateAction(actionOptions), {
+      ...pipelineInput,
+      schemaDrift: 'evolve',
+    });
+    await change([
+      `ALTER TABLE ${language} ADD COLUMN speakers INT`,
+      `UPDATE ${language} SET iso_code = 'eng' WHERE language_id = 1`,
+      `INSERT INTO ${language} (language_id, name, iso_code, speakers) VALUES (8, 'Suomi', 'fi', 5400000)`,
+      `UPDATE ${language} SET speakers = 0 WHERE language_id = 7`,
+    ]);
+    await runExecution();
+    const evolved = await expectLayersEqualMysql();
+    expect(
+      evolved['pipe_silver.language'].find(r => r.language_id === '8'),
+    ).toEqual(expect.objectContaining({ iso_code: 'fi', speakers: '5400000' }));
+    const [evolvedRun] = (
+      await glue.send(new GetJobRunsCommand({ JobName: bronzeJob }))
+    ).JobRuns!;
+    expect((await jobOutput(evolvedRun.Id!)).join('\n')).toMatch(
+      /schema drift: added iso_code string, speakers int to \S*language/,
+    );
+    // A rerun adds nothing and changes nothing.
+    const snapshotsEvolved = await bronzeSnapshotCounts();
+    await runExecution();
+    expect(await expectLayersEqualMysql()).toEqual(evolved);
+    expect(await bronzeSnapshotCounts()).toEqual(snapshotsEvolved);
+  });
+
   // ---- helpers shared by the tests, on the pipeline the first one builds ----
 
   const config = () =>
@@ -582,17 +715,25 @@ describe('the pipeline our actions create, on Spark with Iceberg against the emu
       .stateMachineArn!;
   }
 
-  async function runExecution() {
+  /** Starts an execution of the pipeline and waits for its end. */
+  async function finishExecution() {
     const sfn = await clients.stepFunctions();
     const { executionArn } = await sfn.send(
       new StartExecutionCommand({ stateMachineArn: await stateMachineArn() }),
     );
-    const execution = await until(
+    return until(
       () => sfn.send(new DescribeExecutionCommand({ executionArn })),
       e => e.status !== 'RUNNING',
       'the pipeline execution',
       600_000,
     );
+  }
+
+  /** One execution of the pipeline, which must succeed. */
+  async function runExecution() {
+    const sfn = await clients.stepFunctions();
+    const execution = await finishExecution();
+    const { executionArn } = execution;
     if (execution.status !== 'SUCCEEDED') {
       const history = await sfn.send(
         new GetExecutionHistoryCommand({ executionArn }),
@@ -722,40 +863,28 @@ for name in ${JSON.stringify(names)}:
     );
   }
 
-  const KEYS: Record<string, string[]> = {
-    category: ['category_id'],
-    film_category: ['film_id', 'category_id'],
-    language: ['language_id'],
-    hard_case: ['id'],
-    films_by_category: ['category_id'],
-  };
-
-  /** Orders rows by their key columns, compared as numbers (BigInt: the unsigned maximum). */
-  const byKey =
-    (keys: string[]) =>
-    (a: Record<string, unknown>, b: Record<string, unknown>) => {
-      for (const k of keys) {
-        const x = BigInt(String(a[k]));
-        const y = BigInt(String(b[k]));
-        if (x !== y) return x < y ? -1 : 1;
-      }
-      return 0;
-    };
-
   /**
    * Bronze and silver equal MySQL, every row and column (Sakila's names are snake case, so silver
-   * renames nothing), and gold equals its SQL evaluated directly on MySQL. Returns the layers,
+   * renames nothing), and gold equals its SQL evaluated directly on MySQL. `leftOut` names, per
+   * table, MySQL columns the lake must not have (schema drift policy 'ignore'). Returns the layers,
    * each table's rows in key order.
    */
-  async function expectLayersEqualMysql() {
+  async function expectLayersEqualMysql(
+    leftOut: Record<string, string[]> = {},
+  ) {
     const layers = await dumpLayers();
     for (const table of TABLES) {
       const [mysqlRows] = await root.query(
         `SELECT * FROM \`${DATABASE}\`.\`${table}\``,
       );
-      const expected = text(mysqlRows as Record<string, unknown>[]).sort(
-        byKey(KEYS[table]),
-      );
+      const dropped = leftOut[table] ?? [];
+      const expected = text(mysqlRows as Record<string, unknown>[])
+        .map(row =>
+          Object.fromEntries(
+            Object.entries(row).filter(([column]) => !dropped.includes(column)),
+          ),
+        )
+        .sort(byKey(KEYS[table]));
       expect(expected.length).toBeGreaterThan(0);
       for (const layer of ['bronze', 'silver']) {
         expect({

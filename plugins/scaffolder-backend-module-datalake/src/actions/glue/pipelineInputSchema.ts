@@ -57,6 +57,13 @@ export const pipelineInputFields = {
       .enum(['parquet', 'csv'])
       .optional()
       .describe('Format of the DMS landing files (default parquet)'),
+  schemaDrift: (z: Zod) =>
+    z
+      .enum(['fail', 'ignore', 'evolve'])
+      .optional()
+      .describe(
+        'What the bronze jobs do with columns the source table gains after the pipeline was made: fail (default), ignore, or evolve (add them to bronze and silver; parquet only)',
+      ),
   silverRenames: (z: Zod) =>
     z
       .record(z.record(z.string()))

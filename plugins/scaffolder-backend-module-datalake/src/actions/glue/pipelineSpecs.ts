@@ -7,6 +7,7 @@
 import { InputError } from '@backstage/errors';
 import {
   PipelineSpec,
+  SchemaDriftPolicy,
   SourceInspectionReport,
   SourceTable,
   toGlueName,
@@ -52,6 +53,7 @@ export type PipelineInput = {
   inspection: Record<string, unknown>;
   tables?: string[];
   format?: 'parquet' | 'csv';
+  schemaDrift?: SchemaDriftPolicy;
   silverRenames?: Record<string, Record<string, string>>;
   silverCasts?: Record<string, Record<string, string>>;
   silverPartitionBy?: Record<string, PartitionFieldInput[]>;
@@ -169,6 +171,7 @@ export function resolvePipeline(
     const spec = buildPipelineSpec(asDdlTable(report, table), {
       landingPath,
       format: input.format ?? 'parquet',
+      ...(input.schemaDrift ? { schemaDrift: input.schemaDrift } : {}),
       databases,
       timestampColumn: LANDING_TIMESTAMP_COLUMN,
       sequenceColumn: CHANGE_SEQUENCE_COLUMN,

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { SchemaDriftPolicy } from '@datalake-portal/backstage-plugin-datalake-common';
 import { GoldTableInput } from '../glue/pipelineSpecs';
 
 /**
@@ -17,6 +18,8 @@ export const INGESTION_ANNOTATION = 'datalake-portal.io/ingestion';
 export type IngestionRecord = {
   tables: string[];
   format: 'parquet' | 'csv';
+  /** Absent in records written before the form offered it: `fail`. */
+  schemaDrift?: SchemaDriftPolicy;
   silverRenames: Record<string, Record<string, string>>;
   gold: GoldTableInput[];
   /** EventBridge Scheduler expression, empty when none. */

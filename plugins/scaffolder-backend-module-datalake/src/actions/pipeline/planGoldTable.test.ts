@@ -80,6 +80,30 @@ describe('datalake:pipeline:gold:plan', () => {
     expect(outputs.ingestion.gold).toHaveLength(2);
   });
 
+  it("keeps the pipeline's schema drift policy for the jobs it renders again, fail for records from before the policy", async () => {
+    const gold = {
+      table: 'actors_by_last_name',
+      sql: 'SELECT last_name, COUNT(*) AS actors FROM glue_catalog.sakila_silver.actor GROUP BY last_name',
+    };
+    expect((await run(gold)).schemaDrift).toBe('fail');
+    const evolving = {
+      ...pipelineEntity,
+      metadata: {
+        ...pipelineEntity.metadata,
+        annotations: {
+          ...pipelineEntity.metadata.annotations,
+          [INGESTION_ANNOTATION]: JSON.stringify({
+            ...record,
+            schemaDrift: 'evolve',
+          }),
+        },
+      },
+    };
+    const outputs = await run({ ...gold, pipelineEntity: evolving });
+    expect(outputs.schemaDrift).toBe('evolve');
+    expect(outputs.ingestion.schemaDrift).toBe('evolve');
+  });
+
   it('types the gold columns from the renamed silver columns', async () => {
     const outputs = await run({
       table: 'revenue_by_staff',

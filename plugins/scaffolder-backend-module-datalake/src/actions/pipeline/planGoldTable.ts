@@ -53,6 +53,7 @@ export function createGoldTablePlanAction(options: PipelineActionOptions) {
       output: {
         tables: z => z.array(z.string()),
         format: z => z.string(),
+        schemaDrift: z => z.string(),
         silverRenames: z => z.record(z.record(z.string())),
         gold: z => z.array(z.record(z.unknown())),
         schedule: z => z.string(),
@@ -147,6 +148,7 @@ export function createGoldTablePlanAction(options: PipelineActionOptions) {
       ];
       ctx.output('tables', record.tables);
       ctx.output('format', record.format);
+      ctx.output('schemaDrift', record.schemaDrift ?? 'fail');
       ctx.output('silverRenames', record.silverRenames);
       ctx.output('gold', gold);
       ctx.output('schedule', record.schedule);

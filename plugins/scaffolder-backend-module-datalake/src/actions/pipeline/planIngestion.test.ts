@@ -126,6 +126,38 @@ describe('datalake:pipeline:ingestion:plan', () => {
     expect(error.message).toBe(message);
   });
 
+  it('records the schema drift policy for the jobs and later gold tables, fail by default', async () => {
+    const input = {
+      sourceId: 'sakila',
+      inspection: sakilaInspection(),
+      tables: ['film'],
+    };
+    const defaulted = await run(input);
+    expect(defaulted.schemaDrift).toBe('fail');
+    expect(defaulted.ingestion).toEqual(
+      expect.objectContaining({ schemaDrift: 'fail' }),
+    );
+    const evolving = await run({ ...input, schemaDrift: 'evolve' });
+    expect(evolving.schemaDrift).toBe('evolve');
+    expect(evolving.ingestion).toEqual(
+      expect.objectContaining({ format: 'parquet', schemaDrift: 'evolve' }),
+    );
+  });
+
+  it('refuses a schema drift policy other than fail for CSV landing files, before anything is made', async () => {
+    const error = await refusal({
+      sourceId: 'sakila',
+      inspection: sakilaInspection(),
+      tables: ['film'],
+      format: 'csv',
+      schemaDrift: 'ignore',
+    });
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      "table 'film': schema drift policy 'ignore' needs the parquet landing format; CSV files name no columns, so only 'fail' applies to them",
+    );
+  });
+
   it('refuses column names for a table that is not chosen', async () => {
     const error = await refusal({
       sourceId: 'sakila',

@@ -11,6 +11,7 @@ import {
 } from '@datalake-portal/backstage-plugin-datalake-common';
 import { PipelineActionOptions } from '../glue/actionSupport';
 import { requirePipelineConfig } from '../glue/pipelineConfig';
+import { pipelineInputFields } from '../glue/pipelineInputSchema';
 import {
   GoldTableInput,
   pipelineNameOf,
@@ -99,6 +100,7 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
             .enum(['parquet', 'csv'])
             .optional()
             .describe('Landing format, recorded for later gold tables'),
+        schemaDrift: pipelineInputFields.schemaDrift,
         owner: z =>
           z
             .string()
@@ -125,6 +127,7 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
         schedule: z =>
           z.string().describe('EventBridge Scheduler expression, or empty'),
         scheduleCron: z => z.string(),
+        schemaDrift: z => z.string(),
         gold: z => z.array(z.record(z.unknown())),
         startReplication: z =>
           z
@@ -203,6 +206,8 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
           sourceId: ctx.input.sourceId,
           inspection: ctx.input.inspection,
           tables,
+          format: ctx.input.format,
+          schemaDrift: ctx.input.schemaDrift,
           silverRenames,
         },
         config,
@@ -223,6 +228,8 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
           sourceId: ctx.input.sourceId,
           inspection: ctx.input.inspection,
           tables,
+          format: ctx.input.format,
+          schemaDrift: ctx.input.schemaDrift,
           silverRenames,
           gold,
         },
@@ -242,6 +249,7 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
         ctx.output('owner', ownerEntityRef(ctx.input.owner));
       }
       ctx.output('tables', tables);
+      ctx.output('schemaDrift', ctx.input.schemaDrift ?? 'fail');
       ctx.output('silverRenames', silverRenames);
       ctx.output('schedule', cron ? toEventBridgeCron(cron) : '');
       ctx.output('scheduleCron', cron);
@@ -276,6 +284,7 @@ export function createIngestionPlanAction(options: PipelineActionOptions) {
       const ingestion: IngestionRecord = {
         tables,
         format: ctx.input.format ?? 'parquet',
+        schemaDrift: ctx.input.schemaDrift ?? 'fail',
         silverRenames,
         gold,
         schedule: cron ? toEventBridgeCron(cron) : '',
