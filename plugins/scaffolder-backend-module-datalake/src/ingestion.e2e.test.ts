@@ -30,43 +30,24 @@ import {
   ListStateMachinesCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import {
-  BackstageCredentials,
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import catalogModuleDatalake from '@datalake-portal/backstage-plugin-catalog-backend-module-datalake';
 import { RunningEmulator, startEmulator } from '@datalake-portal/aws-local';
+import { Entity } from '@backstage/catalog-model';
 import mysql from 'mysql2/promise';
-import request from 'supertest';
-import scaffolderModuleDatalake from './index';
+import {
+  REFRESH_TASK,
+  startScaffolderTestBackend,
+  until,
+} from './__testUtils__/scaffolderTestBackend';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const SAKILA_SCHEMA = path.resolve(
   REPO_ROOT,
   '../shared/fixtures/mysql/sakila/sakila-schema.sql',
 );
-const TEMPLATE = path.join(REPO_ROOT, 'templates/new-ingestion/template.yaml');
-const GOLD_TEMPLATE = path.join(
-  REPO_ROOT,
-  'templates/new-gold-table/template.yaml',
-);
 const DATABASE = `ingest_e2e_${process.pid}`;
 const SOURCE = 'ingest-e2e';
 const OWNER = 'group:default/data-engineering';
 const CHOSEN = ['actor', 'film', 'payment'];
-const REFRESH_TASK = 'datalake-provider:lake:refresh';
 
 /** Loads the Sakila schema into DATABASE with the `mariadb` client (it knows DELIMITER blocks). */
 async function loadSakilaSchema() {
@@ -93,25 +74,6 @@ async function loadSakilaSchema() {
     );
     child.stdin.end(sql);
   });
-}
-
-async function until<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out waiting for ${what}: ${JSON.stringify(value)}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
 }
 
 // Two ingestion runs, a refused run and a gold table through the real task engine.
@@ -252,173 +214,33 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
   }
 
   it('creates the replication, nine tables, their jobs and the pipeline, catalogs them, and converges on a re-run', async () => {
-    let scheduler: SchedulerService | undefined;
-    const captureScheduler = createBackendModule({
-      pluginId: 'catalog',
-      moduleId: 'test-scheduler',
-      register(reg) {
-        reg.registerInit({
-          deps: { s: coreServices.scheduler },
-          async init({ s }) {
-            scheduler = s;
-          },
-        });
+    const harness = await startScaffolderTestBackend({
+      emulatorUrl: emulator.url,
+      region: 'us-east-1',
+      source: {
+        id: SOURCE,
+        title: 'Sakila (e2e)',
+        owner: OWNER,
+        host: '127.0.0.1',
+        port: 3306,
+        database: DATABASE,
+        user: DATABASE,
+        password: 'e2e',
+        secretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:e2e',
+        secretsManagerAccessRoleArn:
+          'arn:aws:iam::000000000000:role/datalake-dms-secrets',
+        dms: { replicationInstanceIdentifier: 'datalake-demo' },
       },
+      landing: {
+        bucketName: 'datalake-landing',
+        bucketFolder: 'landing',
+        serviceAccessRoleArn: 'arn:aws:iam::000000000000:role/datalake-dms-s3',
+      },
+      databases: 'ingest_e2e_.*',
+      pipelinesDirectory: pipelinesDir,
     });
-    const backend = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderModuleDatalake,
-        catalogPlugin,
-        catalogModuleScaffolderEntityModel,
-        catalogModuleDatalake,
-        captureScheduler,
-        // The test's user is a member of the source's owner group: with the permission framework
-        // off, the data lake actions let only the source's owners build its pipeline.
-        createServiceFactory({
-          service: coreServices.userInfo,
-          deps: {},
-          factory: () => ({
-            async getUserInfo(credentials: BackstageCredentials) {
-              const ref = (credentials.principal as { userEntityRef: string })
-                .userEntityRef;
-              return { userEntityRef: ref, ownershipEntityRefs: [ref, OWNER] };
-            },
-          }),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              processingInterval: { seconds: 1 },
-              rules: [
-                {
-                  allow: [
-                    'Template',
-                    'Component',
-                    'System',
-                    'Resource',
-                    'Location',
-                  ],
-                },
-              ],
-              locations: [
-                { type: 'file', target: TEMPLATE },
-                { type: 'file', target: GOLD_TEMPLATE },
-                { type: 'file', target: path.join(pipelinesDir, '*.yaml') },
-              ],
-              providers: {
-                datalake: {
-                  lake: {
-                    databases: { include: ['ingest_e2e_.*'] },
-                    layers: {
-                      rules: [
-                        { layer: 'bronze', databasePattern: '.*_bronze' },
-                        { layer: 'silver', databasePattern: '.*_silver' },
-                        { layer: 'gold', databasePattern: '.*_gold' },
-                      ],
-                    },
-                    schedule: {
-                      frequency: { trigger: 'manual' },
-                      timeout: { minutes: 1 },
-                    },
-                  },
-                },
-              },
-            },
-            datalake: {
-              aws: { region: 'us-east-1', endpoint: emulator.url },
-              sources: [
-                {
-                  id: SOURCE,
-                  title: 'Sakila (e2e)',
-                  owner: OWNER,
-                  host: '127.0.0.1',
-                  port: 3306,
-                  database: DATABASE,
-                  user: DATABASE,
-                  password: 'e2e',
-                  secretArn:
-                    'arn:aws:secretsmanager:us-east-1:000000000000:secret:e2e',
-                  secretsManagerAccessRoleArn:
-                    'arn:aws:iam::000000000000:role/datalake-dms-secrets',
-                  dms: { replicationInstanceIdentifier: 'datalake-demo' },
-                },
-              ],
-              dms: {
-                landing: {
-                  bucketName: 'datalake-landing',
-                  bucketFolder: 'landing',
-                  serviceAccessRoleArn:
-                    'arn:aws:iam::000000000000:role/datalake-dms-s3',
-                },
-              },
-              pipeline: {
-                glue: {
-                  roleArn: 'arn:aws:iam::000000000000:role/datalake-glue',
-                },
-                stepFunctions: {
-                  roleArn: 'arn:aws:iam::000000000000:role/datalake-pipeline',
-                },
-                scheduler: {
-                  roleArn: 'arn:aws:iam::000000000000:role/datalake-scheduler',
-                  // At clock speed 1000 a daily maintenance run would start within seconds and
-                  // put Spark jobs beside the ones this test waits for; this one is years away.
-                  maintenanceSchedule: 'cron(0 3 1 1 ? 2199)',
-                },
-              },
-              catalog: { pipelinesDirectory: pipelinesDir },
-            },
-          },
-        }),
-      ],
-    });
-    const server = backend.server;
-    const auth = mockCredentials.user.header();
-
-    const entity = async (ref: string): Promise<Entity | undefined> => {
-      const [kind, rest] = ref.split(':');
-      const [namespace, name] = rest.split('/');
-      const response = await request(server)
-        .get(`/api/catalog/entities/by-name/${kind}/${namespace}/${name}`)
-        .set('Authorization', auth);
-      return response.status === 200 ? response.body : undefined;
-    };
-
-    /** Runs a template through the API; resolves with the task and the step messages. */
-    const runTask = async (
-      templateRef: string,
-      values: Record<string, unknown>,
-    ) => {
-      await until(
-        () => entity(templateRef),
-        e => e !== undefined,
-        `${templateRef} in the catalog`,
-      );
-      const created = await request(server)
-        .post('/api/scaffolder/v2/tasks')
-        .set('Authorization', auth)
-        .send({ templateRef, values });
-      expect(created.status).toBe(201);
-      const task = await until(
-        async () =>
-          (
-            await request(server)
-              .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
-              .set('Authorization', auth)
-          ).body,
-        t => ['completed', 'failed', 'cancelled'].includes(t.status),
-        'the task',
-        120_000,
-      );
-      const events = await request(server)
-        .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
-        .set('Authorization', auth);
-      const log = (events.body as Array<{ body?: { message?: string } }>)
-        .map(e => e.body?.message)
-        .filter(Boolean)
-        .join('\n');
-      return { status: task.status as string, log };
-    };
+    const { backend, entity, runTask } = harness;
+    const scheduler = harness.scheduler();
     const ingestionValues = {
       sourceId: SOURCE,
       tables: CHOSEN,
@@ -428,11 +250,7 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
       owner: OWNER,
     };
     const runTemplate = async (values = ingestionValues) => {
-      const { status, log } = await runTask(
-        'template:default/new-mysql-ingestion',
-        values,
-      );
-      if (status !== 'completed') throw new Error(`task ${status}:\n${log}`);
+      await harness.runTemplate('template:default/new-mysql-ingestion', values);
     };
 
     try {
@@ -468,7 +286,7 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
       expect(first.stateMachines).toBe(1);
 
       // The next catalog sync makes the tables entities, owned and linked.
-      await scheduler!.triggerTask(REFRESH_TASK);
+      await scheduler.triggerTask(REFRESH_TASK);
       const silverFilm = await until(
         () => entity('resource:default/ingest_e2e_silver.film'),
         e =>
@@ -577,7 +395,7 @@ describe('new-mysql-ingestion through the scaffolder API', () => {
       );
       expect(JSON.stringify(definition)).toContain('revenue_by_staff');
       expect(JSON.stringify(definition)).toContain('film_row_count');
-      await scheduler!.triggerTask(REFRESH_TASK);
+      await scheduler.triggerTask(REFRESH_TASK);
       const goldEntity = await until(
         () => entity('resource:default/ingest_e2e_gold.revenue_by_staff'),
         e =>

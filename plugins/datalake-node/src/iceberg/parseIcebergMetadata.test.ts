@@ -128,6 +128,25 @@ describe('parseIcebergMetadata', () => {
       );
     });
 
+    it('counts the rows a reader sees: the data files less the rows position deletes remove', () => {
+      const withDeletes = parseIcebergMetadata(
+        edited('v2-merge-then-compaction', doc => {
+          for (const snapshot of doc.snapshots) {
+            snapshot.summary['total-records'] = '16104';
+            snapshot.summary['total-position-deletes'] = '1150';
+          }
+          doc.snapshots[0].summary['total-equality-deletes'] = '3';
+        }),
+      );
+      // The snapshot with equality deletes has no count (sort puts it last).
+      expect(withDeletes.snapshots.map(s => s.totalRecords).sort()).toEqual([
+        14954,
+        14954,
+        14954,
+        undefined,
+      ]);
+    });
+
     it('takes freshness from the MERGE, not from the later compaction or the side branch', () => {
       expect(currentSnapshot(metadata)).toMatchObject({
         snapshotId: '8739211356214398652',

@@ -91,6 +91,23 @@ function counter(summary: Record<string, string>, key: string) {
   return Number(raw);
 }
 
+/**
+ * The rows a reader of the snapshot sees. `total-records` counts the records of the data files only;
+ * a merge-on-read MERGE, UPDATE or DELETE removes rows by writing position deletes, one per row, so
+ * those are taken off. Equality deletes may match any number of rows: with any, the count is not
+ * known from the metadata.
+ */
+function liveRecords(summary: Record<string, string>) {
+  const total = counter(summary, 'total-records');
+  if (
+    total === undefined ||
+    (counter(summary, 'total-equality-deletes') ?? 0) > 0
+  ) {
+    return undefined;
+  }
+  return total - (counter(summary, 'total-position-deletes') ?? 0);
+}
+
 function stringMap(value: unknown): Record<string, string> {
   if (!isObject(value)) {
     return {};
@@ -126,7 +143,7 @@ function parseSnapshot(value: unknown, index: number): IcebergSnapshot {
     ...(summary.operation ? { operation: summary.operation } : {}),
     addedRecords: counter(summary, 'added-records'),
     deletedRecords: counter(summary, 'deleted-records'),
-    totalRecords: counter(summary, 'total-records'),
+    totalRecords: liveRecords(summary),
     addedDataFiles: counter(summary, 'added-data-files'),
     deletedDataFiles: counter(summary, 'deleted-data-files'),
     totalDataFiles: counter(summary, 'total-data-files'),

@@ -23,6 +23,10 @@ export interface IcebergSnapshot {
   operation?: string;
   addedRecords?: number;
   deletedRecords?: number;
+  /**
+   * The rows the snapshot holds: `total-records` less `total-position-deletes`; absent when the
+   * summary has no counts or equality deletes.
+   */
   totalRecords?: number;
   addedDataFiles?: number;
   deletedDataFiles?: number;

@@ -1,7 +1,8 @@
 /*
- * The whole data path on this machine, through the product's own actions: Sakila in the CDC-ready
- * MariaDB → the emulator's DMS (full load into the landing bucket, from credentials in its Secrets
- * Manager) → the Iceberg tables, Glue jobs and Step Functions pipeline our actions create → one
+ * The whole data path on this machine, as a portal user starts it: the new-ingestion and new-gold-table
+ * templates through the scaffolder API, over Sakila in the CDC-ready MariaDB → the emulator's DMS (full
+ * load into the landing bucket, from credentials in its Secrets Manager) → the Iceberg tables, Glue jobs
+ * and Step Functions pipeline the templates' actions create → one
  * execution whose Glue runs execute the rendered PySpark jobs on Spark with Iceberg → bronze, silver
  * and gold read back through Spark and compared row for row with MySQL.
  */
@@ -15,6 +16,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateReplicationInstanceCommand,
+  DescribeReplicationInstancesCommand,
   DescribeReplicationTasksCommand,
   DescribeTableStatisticsCommand,
   ReloadTablesCommand,
@@ -47,22 +49,18 @@ import { RunningEmulator, startEmulator } from '@datalake-portal/aws-local';
 import {
   DatalakeAwsClientFactory,
   inspectMysqlSource,
-  MysqlSourceConfig,
 } from '@datalake-portal/backstage-plugin-datalake-node';
 import mysql from 'mysql2/promise';
-import { createDmsEndpointCreateAction } from './dms/createEndpoints';
-import { createDmsTaskCreateAction } from './dms/createTask';
-import { createDmsTaskStartAction } from './dms/startTask';
+import { startScaffolderTestBackend } from '../__testUtils__/scaffolderTestBackend';
 import { pipelineActionOptions } from './glue/actionSupport';
 import { createGlueJobCreateAction } from './glue/createGlueJobs';
-import { createIcebergTableCreateAction } from './glue/createIcebergTables';
 import { icebergSparkConf } from './glue/pipelineJobs';
 import { readPipelineConfig } from './glue/pipelineConfig';
 import {
   actionContext,
   pipelineConfigData,
 } from './glue/__testUtils__/pipelineTestContext';
-import { createSfnPipelineCreateAction } from './sfn/createPipeline';
+import { INGESTION_ANNOTATION } from './pipeline/ingestionRecord';
 
 jest.setTimeout(900_000);
 
@@ -70,6 +68,7 @@ const REPO = path.resolve(__dirname, '../../../..');
 const SAKILA = path.resolve(REPO, '../shared/fixtures/mysql/sakila');
 const DATABASE = `pipe_spark_${process.pid}`;
 const SOURCE = 'pipe';
+const OWNER = 'group:default/data-engineering';
 const TABLES = ['category', 'film_category', 'language', 'hard_case'];
 /**
  * A table of the types and values that break pipelines: an unsigned BIGINT at its maximum (the
@@ -211,6 +210,7 @@ describe('the pipeline our actions create, on Spark with Iceberg against the emu
   let pipelineBuilt = false;
   /** The input the first test gave the pipeline actions, and their options. */
   let pipelineInput: Record<string, unknown>;
+  let harness: Awaited<ReturnType<typeof startScaffolderTestBackend>>;
   let actionOptions: ReturnType<typeof pipelineActionOptions>;
 
   beforeAll(async () => {
@@ -251,13 +251,14 @@ describe('the pipeline our actions create, on Spark with Iceberg against the emu
   });
 
   afterAll(async () => {
+    await harness?.backend.stop();
     await emulator?.close();
     await root?.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
     await root?.query(`DROP USER IF EXISTS '${DATABASE}'@'%'`);
     await root?.end();
   });
 
-  it('moves three Sakila tables and the hard cases from MySQL to gold in one Step Functions execution, and a rerun through StartJobRun applies nothing', async () => {
+  it('moves three Sakila tables and the hard cases from MySQL to gold in one Step Functions execution of the pipeline the templates made, and a rerun through StartJobRun applies nothing', async () => {
     const s3 = await clients.s3();
     for (const bucket of [
       'lake-landing',
@@ -285,51 +286,84 @@ describe('the pipeline our actions create, on Spark with Iceberg against the emu
       }),
     );
     const dms = await clients.dms();
-    const instance = await dms.send(
+    await dms.send(
       new CreateReplicationInstanceCommand({
         ReplicationInstanceIdentifier: 'pipe-instance',
         ReplicationInstanceClass: 'dms.t3.medium',
       }),
     );
-    const source: MysqlSourceConfig = {
-      id: SOURCE,
-      title: 'Sakila on Spark',
-      owner: 'group:default/data-engineering',
-      host: '127.0.0.1',
-      port: 3306,
-      database: DATABASE,
-      user: DATABASE,
-      password: 'pipe-spark',
-      secretArn,
-      secretsManagerAccessRoleArn: 'arn:aws:iam::000000000000:role/dms-secrets',
-      connectTimeoutMs: 2000,
-      dms: {
-        mode: 'replication-instance',
-        replicationInstanceArn:
-          instance.ReplicationInstance!.ReplicationInstanceArn!,
+    await until(
+      () =>
+        dms.send(
+          new DescribeReplicationInstancesCommand({
+            Filters: [
+              { Name: 'replication-instance-id', Values: ['pipe-instance'] },
+            ],
+          }),
+        ),
+      r =>
+        r.ReplicationInstances?.[0]?.ReplicationInstanceStatus === 'available',
+      'the replication instance',
+    );
+
+    // The portal's path: the new-ingestion template through the scaffolder API (inspection, CDC
+    // preflight, DMS endpoints and task started, Iceberg tables, Glue jobs, the pipeline and its
+    // schedule, the catalog entity), then a gold table through the new-gold-table template.
+    harness = await startScaffolderTestBackend({
+      emulatorUrl: emulator.url,
+      region: 'eu-west-1',
+      source: {
+        id: SOURCE,
+        title: 'Sakila on Spark',
+        owner: OWNER,
+        host: '127.0.0.1',
+        port: 3306,
+        database: DATABASE,
+        user: DATABASE,
+        password: 'pipe-spark',
+        secretArn: secretArn!,
+        secretsManagerAccessRoleArn:
+          'arn:aws:iam::000000000000:role/dms-secrets',
+        dms: { replicationInstanceIdentifier: 'pipe-instance' },
       },
-    };
-    const dmsOptions = {
-      sources: [source],
       landing: {
         bucketName: 'lake-landing',
         bucketFolder: 'landing',
         serviceAccessRoleArn: 'arn:aws:iam::000000000000:role/dms-s3',
       },
-      dmsClient: () => clients.dms(),
-    };
-
-    // DMS: endpoints, a task for the three tables, started; wait for the full load.
-    await run(createDmsEndpointCreateAction(dmsOptions), { sourceId: SOURCE });
-    await run(createDmsTaskCreateAction(dmsOptions), {
-      sourceId: SOURCE,
-      taskName: 'sakila',
-      tables: TABLES,
+      databases: 'pipe_.*',
+      pipelinesDirectory: fs.mkdtempSync(
+        path.join(os.tmpdir(), 'pipe-spark-entities-'),
+      ),
     });
-    await run(createDmsTaskStartAction(dmsOptions), {
-      sourceId: SOURCE,
-      taskName: 'sakila',
-    });
+    await harness.runTemplate(
+      'template:default/new-mysql-ingestion',
+      {
+        sourceId: SOURCE,
+        tables: TABLES,
+        format: 'parquet',
+        // Executions are started by the tests; the schedule's first run is a month away.
+        schedule: '0 3 1 1 *',
+        owner: OWNER,
+      },
+      300_000,
+    );
+    await until(
+      () => harness.entity(`component:default/${SOURCE}-ingestion`),
+      e => e !== undefined,
+      'the pipeline entity',
+    );
+    await harness.runTemplate(
+      'template:default/new-gold-table',
+      {
+        sourceId: SOURCE,
+        silverTables: ['category', 'film_category'],
+        table: 'films_by_category',
+        sql: GOLD_SQL,
+      },
+      300_000,
+    );
+    // DMS replicates from the template's start step; wait for the full load.
     await until(
       async () =>
         (
@@ -339,41 +373,34 @@ describe('the pipeline our actions create, on Spark with Iceberg against the emu
       'the full load',
     );
 
-    // The lake: tables, jobs and the pipeline, from a real inspection of the source.
-    const inspection = await inspectMysqlSource({
-      host: '127.0.0.1',
-      port: 3306,
-      user: 'root',
-      database: DATABASE,
-    });
-    const options = pipelineActionOptions(
-      new ConfigReader(pipelineConfigData()),
-      clients,
+    // What the templates passed the pipeline actions, as the pipeline entity records it, for the
+    // tests that render its jobs again.
+    const pipelineEntity = await until(
+      () => harness.entity(`component:default/${SOURCE}-ingestion`),
+      e =>
+        JSON.parse(
+          e?.metadata.annotations?.[INGESTION_ANNOTATION] ?? '{"gold":[]}',
+        ).gold.some((g: { table: string }) => g.table === 'films_by_category'),
+      'the pipeline entity with the gold table',
     );
-    const input = {
+    const record = JSON.parse(
+      pipelineEntity!.metadata.annotations![INGESTION_ANNOTATION],
+    );
+    pipelineInput = {
       sourceId: SOURCE,
-      owner: 'group:default/data-engineering',
-      inspection,
-      tables: TABLES,
-      gold: [
-        {
-          table: 'films_by_category',
-          upstream: ['category', 'film_category'],
-          sql: GOLD_SQL,
-          columns: [
-            { name: 'category_id', type: 'int' },
-            { name: 'name', type: 'string' },
-            { name: 'films', type: 'bigint' },
-          ],
-        },
-      ],
-      schedule: 'rate(1 hour)',
+      inspection: await inspectMysqlSource({
+        host: '127.0.0.1',
+        port: 3306,
+        user: DATABASE,
+        password: 'pipe-spark',
+        database: DATABASE,
+      }),
+      tables: record.tables,
+      format: record.format,
+      silverRenames: record.silverRenames,
+      gold: record.gold,
     };
-    await run(createIcebergTableCreateAction(options), input);
-    await run(createGlueJobCreateAction(options), input);
-    await run(createSfnPipelineCreateAction(options), input);
-    pipelineInput = input;
-    actionOptions = options;
+    actionOptions = pipelineActionOptions(harness.config, clients);
 
     // One execution of the pipeline: every Glue run executes its script on Spark.
     await runExecution();
