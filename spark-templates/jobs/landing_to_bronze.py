@@ -179,6 +179,9 @@ def apply_drift_policy(spark, target, files, gen):
             drift_failure(gen, file["name"], [f.name for f in fields])
         for field in fields:
             unknown.setdefault(field.name, {"type": field.dataType.simpleString(), "file": file["name"]})
+    if policy == "fail":
+        # Under 'fail' the table never gains columns.
+        return []
     bronze_known = set(gen["bronze_columns"])
     present = set(spark.table(target).columns)
     added = []
@@ -302,7 +305,7 @@ def main(argv):
         read_raw(spark, batch["read"], gen, evolved).createOrReplaceTempView("landing_raw")
         check_casts(spark, gen)
         changes = spark.sql(expand_evolved(gen["change_projection_sql"], evolved))
-        missing_key = changes.where(" OR ".join("`{}` IS NULL".format(k.replace("`", "``")) for k in gen["key"]))
+        missing_key = changes.where(" OR ".join("{} IS NULL".format(quote(k)) for k in gen["key"]))
         if missing_key.limit(1).count() > 0:
             fail("change rows without a key value: {}".format(missing_key.limit(5).collect()))
         changes.createOrReplaceTempView("landing_changes")

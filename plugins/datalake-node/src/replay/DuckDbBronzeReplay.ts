@@ -2,6 +2,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { InputError, assertError } from '@backstage/errors';
 import {
   PipelineSpec,
+  SILVER_COLUMN_NAME_PATTERN,
   SchemaDriftPolicy,
 } from '@datalake-portal/backstage-plugin-datalake-common';
 import {
@@ -10,6 +11,7 @@ import {
   bronzeCastFailureMessage,
   bronzeTableColumns,
   evolvedColumnNameFailureMessage,
+  knownLandingColumns,
   planBronzeMerge,
   renderBronzeCastCheck,
   renderBronzeMerge,
@@ -33,8 +35,6 @@ const lit = (value: string) => quoteString(value, 'duckdb');
 const APPLIED_FILES_TABLE = '_dl_applied_files';
 const RAW_TABLE = '_dl_landing_raw';
 const CHANGES_TABLE = '_dl_landing_changes';
-/** Glue names, under which schema drift policy `evolve` adds columns. */
-const GLUE_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
 
 /** A column a table gained under schema drift policy `evolve`, with its DuckDB type. */
 type EvolvedTableColumn = EvolvedColumn & { type: string };
@@ -310,13 +310,7 @@ export class DuckDbBronzeReplay {
     ) {
       return [];
     }
-    const { timestampColumn, sequenceColumn } = this.spec.cdc;
-    const known = new Set([
-      ...this.spec.columns.map(c => c.sourceName),
-      'Op',
-      ...(timestampColumn ? [timestampColumn] : []),
-      ...(sequenceColumn ? [sequenceColumn] : []),
-    ]);
+    const known = new Set(knownLandingColumns(this.spec));
     const bronze = `${this.spec.bronze.database}.${this.spec.bronze.table}`;
     const unknown = new Map<string, { type: string; file: string }>();
     for (const file of files) {
@@ -325,7 +319,8 @@ export class DuckDbBronzeReplay {
           `SELECT * FROM read_parquet(${lit(file.absolutePath)})`,
         )
       ).filter(c => !known.has(c.name));
-      if (fields.length > 0 && this.schemaDrift === 'fail') {
+      if (this.schemaDrift === 'fail') {
+        if (fields.length === 0) continue;
         throw new InputError(
           schemaDriftFailureMessage(
             bronze,
@@ -340,11 +335,13 @@ export class DuckDbBronzeReplay {
         }
       }
     }
+    // Under `fail` the table never gains columns.
+    if (this.schemaDrift === 'fail') return [];
     const present = new Set(
       (await this.describe(`SELECT * FROM ${q(this.table)}`)).map(c => c.name),
     );
     for (const [name, { type, file }] of unknown) {
-      if (!GLUE_NAME.test(name) || name.startsWith('_dl_')) {
+      if (!SILVER_COLUMN_NAME_PATTERN.test(name) || name.startsWith('_dl_')) {
         throw new InputError(
           evolvedColumnNameFailureMessage(bronze, file, name),
         );

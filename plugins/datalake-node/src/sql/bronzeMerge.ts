@@ -201,19 +201,26 @@ export function renderChangeProjection(
     c => `CAST(r.${q(c.sourceName)} AS ${c.types[dialect]}) AS ${q(c.name)}`,
   );
   // Evolved columns arrive in the raw relation already in their table types.
-  const evolved = slot(plan, dialect, c => `, r.${c} AS ${c}`);
+  const evolved = evolvedColumnsSlot(plan, dialect, c => `, r.${c} AS ${c}`);
   return `SELECT\n  ${select.join(
     ',\n  ',
   )}${evolved}\nFROM ${rawRelation} AS r`;
 }
 
-/** The evolved-columns slot of a column list, when the plan evolves. */
-function slot(
-  plan: { evolve: boolean },
-  dialect: SqlDialect,
-  item: (column: string) => string,
-): string {
-  return plan.evolve ? evolvedColumnsSlot(dialect, item) : '';
+/**
+ * The landing-file columns a pipeline knows: `Op`, the source columns, and the commit timestamp and
+ * change sequence columns when set. Any other column of a Parquet file is schema drift.
+ *
+ * @public
+ */
+export function knownLandingColumns(spec: PipelineSpec): string[] {
+  const { timestampColumn, sequenceColumn } = spec.cdc;
+  return [
+    'Op',
+    ...spec.columns.map(c => c.sourceName),
+    ...(timestampColumn ? [timestampColumn] : []),
+    ...(sequenceColumn ? [sequenceColumn] : []),
+  ];
 }
 
 /**
@@ -261,7 +268,7 @@ export function renderBronzeMerge(
   return [
     `MERGE INTO ${quoteTableName(target, dialect)} AS t`,
     `USING (`,
-    `  SELECT ${all.map(n => `ranked.${q(n)}`).join(', ')}${slot(
+    `  SELECT ${all.map(n => `ranked.${q(n)}`).join(', ')}${evolvedColumnsSlot(
       plan,
       dialect,
       c => `, ranked.${c}`,
@@ -279,12 +286,18 @@ export function renderBronzeMerge(
     `WHEN MATCHED AND ${op} <> '${plan.deleteOp}'${newer} THEN UPDATE SET ${all
       .filter(n => !plan.key.includes(n))
       .map(n => `${q(n)} = s.${q(n)}`)
-      .join(', ')}${slot(plan, dialect, c => `, ${c} = s.${c}`)}`,
+      .join(', ')}${evolvedColumnsSlot(plan, dialect, c => `, ${c} = s.${c}`)}`,
     `WHEN NOT MATCHED AND ${op} <> '${plan.deleteOp}' THEN INSERT (${all
       .map(q)
-      .join(', ')}${slot(plan, dialect, c => `, ${c}`)}) VALUES (${all
-      .map(n => `s.${q(n)}`)
-      .join(', ')}${slot(plan, dialect, c => `, s.${c}`)})`,
+      .join(', ')}${evolvedColumnsSlot(
+      plan,
+      dialect,
+      c => `, ${c}`,
+    )}) VALUES (${all.map(n => `s.${q(n)}`).join(', ')}${evolvedColumnsSlot(
+      plan,
+      dialect,
+      c => `, s.${c}`,
+    )})`,
     // Rows of the table that the new full load (and the CDC after it) no longer hold.
     ...(reload ? ['WHEN NOT MATCHED BY SOURCE THEN DELETE'] : []),
   ].join('\n');

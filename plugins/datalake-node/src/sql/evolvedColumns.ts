@@ -16,15 +16,18 @@ const SLOT = /\/\*dl-evolved (\{.*?\})\*\//g;
  * A slot at the end of a column list of generated SQL, where the job puts the columns the table
  * gained at run time (the renderer runs when the pipeline is made, before they exist). It is a SQL
  * comment holding the list item for one column, so SQL with its slots unfilled runs as it is;
- * `text` is the item for a text column when it differs.
+ * `text` is the item for a text column when it differs. A plan of another schema drift policy
+ * gets no slot, so its SQL stays as it was.
  *
  * @public
  */
 export function evolvedColumnsSlot(
+  plan: { evolve: boolean },
   dialect: SqlDialect,
   item: (column: string) => string,
   text: (column: string) => string = item,
 ): string {
+  if (!plan.evolve) return '';
   const column = quoteIdentifier(PLACEHOLDER, dialect);
   return `/*dl-evolved ${JSON.stringify({
     plain: item(column),

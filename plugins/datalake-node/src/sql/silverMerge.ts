@@ -288,7 +288,7 @@ export function renderSilverMerge(
   const slot = (
     item: (column: string) => string,
     text?: (column: string) => string,
-  ) => (plan.evolve ? evolvedColumnsSlot(dialect, item, text) : '');
+  ) => evolvedColumnsSlot(plan, dialect, item, text);
   const empty = quoteString('', dialect);
   return [
     `MERGE INTO ${quoteTableName(target, dialect)} AS t`,

@@ -5,6 +5,7 @@ import { PipelineSpec } from '@datalake-portal/backstage-plugin-datalake-common'
 import {
   BronzeMergePlan,
   bronzeTableColumns,
+  knownLandingColumns,
   planBronzeMerge,
   renderBronzeCastCheck,
   renderBronzeMerge,
@@ -193,12 +194,7 @@ export function renderSparkJob(
         },
         timestamp_column: timestampColumn ?? null,
         sequence_column: sequenceColumn ?? null,
-        known_landing_columns: [
-          'Op',
-          ...spec.columns.map(c => c.sourceName),
-          ...(timestampColumn ? [timestampColumn] : []),
-          ...(sequenceColumn ? [sequenceColumn] : []),
-        ],
+        known_landing_columns: knownLandingColumns(spec),
         change_projection_sql: sql.changeProjection,
         // CSV values are text until the projection casts them: checked first, so none becomes NULL.
         cast_check_sql:
